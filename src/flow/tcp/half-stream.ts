@@ -101,6 +101,8 @@ export class HalfStream {
   private anomalyList: string[] | null = null;
 
   private isStarted = false;
+  /** A second initial sequence (from another SYN) that the first data may continue instead. */
+  private otherStart: number | null = null;
   /** Sequence number of the first stream byte (after the SYN, or of the pickup segment). */
   private startSeq = 0;
   /** Sequence number of the next byte to deliver. */
@@ -136,6 +138,7 @@ export class HalfStream {
     }
     if (len === 0 || this.isStopped) return;
     if (!this.isStarted) this.begin(s);
+    else if (this.otherStart === s && this.c.bytesDelivered === 0 && this.held.length === 0) this.begin(s);
 
     const behind = seqDiff(this.next, s); // bytes of this segment before `next`; < 0: it lies past a hole
     if (behind < 0) {
@@ -220,6 +223,10 @@ export class HalfStream {
       return true;
     }
     this.anomaly(TcpAnomaly.synInconsistent);
+    // Before any data, SYNs with two initial sequence numbers (two servers answering behind one
+    // address, a TFO retry): keep the other one too; the first data segment picks the ISN it
+    // continues (ndpi/tls_multiple_synack_different_seq, suricata tcp-fastopen-10).
+    if (this.c.bytesDelivered === 0 && this.held.length === 0) this.otherStart = s;
     return false;
   }
 

@@ -323,6 +323,19 @@ const cases: Case[] = [
     anomalies: [TcpAnomaly.synInconsistent],
   },
   {
+    // Regression: ndpi/tls_multiple_synack_different_seq.pcapng, suricata tcp-fastopen-10 (two
+    // SYN-ACKs with different ISNs; the data continues the second one).
+    name: 'two SYNs with different ISNs before data: the first data segment picks its ISN',
+    steps: [
+      { seg: syn(1000), want: [] },
+      { seg: syn(7000), want: [] },
+      { seg: syn(1000), want: [] },
+      { seg: { seq: 7001, bytes: 'abc' }, want: [d('abc')] },
+      { seg: { seq: 7004, bytes: 'def' }, want: [d('def')] },
+    ],
+    anomalies: [TcpAnomaly.synInconsistent],
+  },
+  {
     name: 'RST is noted; data after it is still delivered; data on it is not',
     steps: [
       { seg: syn(1000), want: [] },
