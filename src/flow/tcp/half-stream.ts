@@ -47,7 +47,11 @@ export const TcpAnomaly = {
   dataBeforeStart: 'tcp_data_before_start',
   synInconsistent: 'tcp_syn_inconsistent',
   rstWithData: 'tcp_rst_with_data',
+  zeroProbeReplaced: 'tcp_zero_probe_replaced',
 } as const;
+
+/** Longest all-zero first segment held back as a possible probe (see `segment`). */
+const MAX_ZERO_PROBE = 2;
 
 export interface HalfStreamCounters {
   /** Calls to segment(), with or without payload. */
@@ -103,6 +107,8 @@ export class HalfStream {
   private isStarted = false;
   /** A second initial sequence (from another SYN) that the first data may continue instead. */
   private otherStart: number | null = null;
+  /** A tiny all-zero first segment held back until the next data segment (see `segment`). */
+  private zeroProbe: Uint8Array | null = null;
   /** Sequence number of the first stream byte (after the SYN, or of the pickup segment). */
   private startSeq = 0;
   /** Sequence number of the next byte to deliver. */
@@ -140,6 +146,20 @@ export class HalfStream {
     if (!this.isStarted) this.begin(s);
     else if (this.otherStart === s && this.c.bytesDelivered === 0 && this.held.length === 0) this.begin(s);
 
+    // Some stacks send a 1-2 byte all-zero "ACK with payload" at the start of the stream and
+    // then the real data at the same sequence number (ndpi/heuristic_tcp_ack_payload.pcap).
+    // Old data would win that overlap and clobber the first bytes of a ClientHello, so such a
+    // first segment waits for the next one: covered by it, it is dropped; otherwise delivered.
+    if (this.zeroProbe !== null) {
+      const probe = this.zeroProbe;
+      this.zeroProbe = null;
+      if (s !== this.startSeq || len < probe.length) this.deliver(probe);
+      else if (!isAllZero(payload.subarray(0, probe.length))) this.anomaly(TcpAnomaly.zeroProbeReplaced);
+    } else if (this.c.bytesDelivered === 0 && this.held.length === 0 && s === this.next && len <= MAX_ZERO_PROBE && isAllZero(payload)) {
+      this.zeroProbe = payload.slice();
+      return;
+    }
+
     const behind = seqDiff(this.next, s); // bytes of this segment before `next`; < 0: it lies past a hole
     if (behind < 0) {
       this.hold(s, payload);
@@ -161,6 +181,11 @@ export class HalfStream {
 
   /** The end of the capture or of the flow: report remaining holes as gaps, deliver what was held after them. */
   finish(): void {
+    if (this.zeroProbe !== null && !this.isStopped) {
+      const probe = this.zeroProbe;
+      this.zeroProbe = null;
+      this.deliver(probe);
+    }
     while (!this.isStopped && this.held.length > 0) this.skipToHeld();
     this.stop();
   }
@@ -358,6 +383,11 @@ export class HalfStream {
 }
 
 const NO_ANOMALIES: readonly string[] = Object.freeze([]);
+
+function isAllZero(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0) return false;
+  return true;
+}
 
 function heldEnd(h: Held): number {
   return seqAdd(h.seq, h.bytes.length);

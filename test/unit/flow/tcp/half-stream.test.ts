@@ -336,6 +336,26 @@ const cases: Case[] = [
     anomalies: [TcpAnomaly.synInconsistent],
   },
   {
+    // Regression: ndpi/heuristic_tcp_ack_payload.pcap (a 2-byte zero "ACK payload" at the ISN,
+    // then the ClientHello at the same sequence number).
+    name: 'a tiny all-zero first segment covered by the next one is replaced by it',
+    steps: [
+      { seg: syn(1000), want: [] },
+      { seg: { seq: 1001, bytes: '\0\0' }, want: [] },
+      { seg: { seq: 1001, bytes: 'abcdef' }, want: [d('abcdef')] },
+    ],
+    anomalies: [TcpAnomaly.zeroProbeReplaced],
+  },
+  {
+    name: 'a tiny all-zero first segment followed by data after it is delivered first',
+    steps: [
+      { seg: syn(1000), want: [] },
+      { seg: { seq: 1001, bytes: '\0' }, want: [] },
+      { seg: { seq: 1002, bytes: 'abc' }, want: [d('\0'), d('abc')] },
+    ],
+    anomalies: [],
+  },
+  {
     name: 'RST is noted; data after it is still delivered; data on it is not',
     steps: [
       { seg: syn(1000), want: [] },
