@@ -50,8 +50,12 @@ export const TcpAnomaly = {
   zeroProbeReplaced: 'tcp_zero_probe_replaced',
 } as const;
 
-/** Longest all-zero first segment held back as a possible probe (see `segment`). */
-const MAX_ZERO_PROBE = 2;
+/**
+ * Longest all-zero first segment held back as a possible probe (see `segment`): 6 bytes is what
+ * Ethernet's 46-byte minimum payload adds to a bare 40-byte IPv4+TCP ACK when a sender counts
+ * the padding in the IP length, which is how these segments seem to arise.
+ */
+const MAX_ZERO_PROBE = 6;
 
 export interface HalfStreamCounters {
   /** Calls to segment(), with or without payload. */
@@ -146,7 +150,7 @@ export class HalfStream {
     if (!this.isStarted) this.begin(s);
     else if (this.otherStart === s && this.c.bytesDelivered === 0 && this.held.length === 0) this.begin(s);
 
-    // Some stacks send a 1-2 byte all-zero "ACK with payload" at the start of the stream and
+    // Some stacks send a few all-zero bytes as "ACK with payload" at the start of the stream and
     // then the real data at the same sequence number (ndpi/heuristic_tcp_ack_payload.pcap).
     // Old data would win that overlap and clobber the first bytes of a ClientHello, so such a
     // first segment waits for the next one: covered by it, it is dropped; otherwise delivered.
