@@ -42,6 +42,46 @@ export const LIMITS = {
   maxPreambleBytes: 16 * 1024,
   /** Extensions kept from one hello (more is malformed in practice). */
   maxExtensions: 512,
+
+  /**
+   * Bytes of one OpenVPN-over-TCP control packet that is buffered when it straddles segments
+   * (`openvpn_packet_limit_reached`). Control packets are cut to --tls-mtu (1250 bytes by default);
+   * a V3 reset with a tls-crypt-v2 client key stays under 2 KiB. Data packets are never buffered.
+   */
+  maxOpenVpnPacketBytes: 16 * 1024,
+  /**
+   * OpenVPN control packets held per direction while an earlier message packet-id is missing
+   * (`openvpn_reorder_limit_reached`). OpenVPN's reliable layer keeps at most 8 packets in flight.
+   */
+  maxOpenVpnHeldPackets: 16,
+
+  /**
+   * Bytes of one QUIC CRYPTO stream (per encryption level and direction) that are reassembled:
+   * a CRYPTO frame reaching past this offset is dropped (`quic_crypto_limit_reached`). The
+   * largest ClientHellos seen (post-quantum key shares, many extensions) are under 8 KiB; a
+   * server's Handshake-level flight with an uncompressed certificate chain stays well under it.
+   * (Suricata caps one CRYPTO fragment at 65535 bytes.)
+   */
+  maxQuicCryptoBytes: 128 * 1024,
+  /** Out-of-order CRYPTO fragments held per stream while waiting for the gap to fill. */
+  maxQuicCryptoFragments: 64,
+  /**
+   * QUIC Initial key sets derived per flow: one per (version, client DCID), normally 1 (2 after a
+   * Retry or Version Negotiation). More means someone is spraying DCIDs (`quic_keys_limit_reached`).
+   */
+  maxQuicKeySets: 4,
+  /**
+   * UDP datagrams a QUIC or DTLS analyzer looks at before the flow is given up as undecided (a
+   * one-sided capture, or a handshake that never completes); later datagrams are only counted.
+   */
+  maxUdpInspectDatagrams: 128,
+  /** Fragments of one DTLS handshake message held while it is reassembled (RFC 6347 §4.2.3). */
+  maxDtlsFragments: 64,
+
+  /** Connections (client randoms) kept from key logs (--keylog, pcapng secrets blocks). */
+  maxKeyLogEntries: 1_000_000,
+  /** Encrypted TLS 1.3 records of the server's handshake flight decrypted per connection. */
+  maxEncryptedHandshakeRecords: 64,
 } as const;
 
 export type Limits = typeof LIMITS;
