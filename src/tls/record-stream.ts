@@ -83,6 +83,12 @@ export interface TlsStreamSink {
   onMalformed(name: string): void;
   /** A non-fatal oddity; the stream goes on. Optional. */
   onAnomaly?(name: string): void;
+  /**
+   * The whole body of an encrypted record (application_data, or any record once `encrypted`),
+   * only while the owner has set `captureEncrypted` (TLS 1.3 handshake decryption with a key
+   * log). `body` is valid only during the call.
+   */
+  onEncryptedRecord?(contentType: number, version: number, body: Uint8Array): void;
 }
 
 /** What to do with the body of the current record. */
@@ -92,6 +98,7 @@ const Body = {
   ChangeCipherSpec: 2,
   Alert: 3,
   Sslv2Hello: 4,
+  Encrypted: 5,
 } as const;
 type BodyMode = (typeof Body)[keyof typeof Body];
 
@@ -104,8 +111,17 @@ export class TlsRecordStream {
    * then encrypted and only reported through `onRecord`.
    */
   encrypted = false;
+  /**
+   * Set by the owner while it decrypts the handshake (a key log holds this connection's
+   * secrets): encrypted record bodies are then buffered, within LIMITS.maxTlsRecordBytes, and
+   * handed to `onEncryptedRecord`. Otherwise they are only counted, never buffered.
+   */
+  captureEncrypted = false;
 
   private done = false;
+  /** Body of the encrypted record being captured. */
+  private encryptedBody: Uint8Array | null = null;
+  private encryptedFill = 0;
   /** True until the first TLS record: SSL 2.0 records may only come first. */
   private sslv2Allowed = true;
   private records = 0;
@@ -217,7 +233,11 @@ export class TlsRecordStream {
       this.anomaly('tls_interleaved_handshake');
     }
 
-    if (this.encrypted) this.bodyMode = Body.Skip;
+    if (this.captureEncrypted && (this.encrypted || type === CONTENT_TYPE.applicationData)) {
+      this.bodyMode = Body.Encrypted;
+      this.encryptedBody = new Uint8Array(length);
+      this.encryptedFill = 0;
+    } else if (this.encrypted) this.bodyMode = Body.Skip;
     else if (type === CONTENT_TYPE.handshake) this.bodyMode = Body.Handshake;
     else if (type === CONTENT_TYPE.changeCipherSpec) this.bodyMode = Body.ChangeCipherSpec;
     else if (type === CONTENT_TYPE.alert) this.bodyMode = Body.Alert;
@@ -274,6 +294,10 @@ export class TlsRecordStream {
         this.sslv2Body!.set(data.subarray(start, end), this.sslv2Fill);
         this.sslv2Fill += end - start;
         return;
+      case Body.Encrypted:
+        this.encryptedBody!.set(data.subarray(start, end), this.encryptedFill);
+        this.encryptedFill += end - start;
+        return;
     }
   }
 
@@ -298,6 +322,12 @@ export class TlsRecordStream {
       case Body.Sslv2Hello:
         this.endSslv2Hello();
         return;
+      case Body.Encrypted: {
+        const body = this.encryptedBody!;
+        this.encryptedBody = null;
+        this.sink.onEncryptedRecord?.(this.recType, this.recVersion, body);
+        return;
+      }
     }
   }
 

@@ -43,9 +43,13 @@ export function isHelloRetryRequestRandom(random: Uint8Array): boolean {
   return true;
 }
 
-/** TLS 1.3 draft versions 0x7f00-0x7f15 (drafts 0-21) and Google's experiments 0x7e01/0x7e02. */
+/**
+ * TLS 1.3 draft versions 0x7f00-0x7f15 (drafts 0-21), Google's experiments 0x7e01/0x7e02, and
+ * 0x0304 itself in the version field: the final RFC 8446 §4.1.3 says "legacy_version ... MUST be
+ * set to 0x0303", so 0x0304 there means an early draft that had no draft number yet (draft-14).
+ */
 export function isEarlyDraftVersion(version: number): boolean {
-  return (version >= 0x7f00 && version <= 0x7f15) || version === 0x7e01 || version === 0x7e02;
+  return (version >= 0x7f00 && version <= 0x7f15) || version === 0x7e01 || version === 0x7e02 || version === 0x0304;
 }
 
 export function parseServerHello(

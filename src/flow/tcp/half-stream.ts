@@ -154,14 +154,16 @@ export class HalfStream {
     // then the real data at the same sequence number (ndpi/heuristic_tcp_ack_payload.pcap).
     // Old data would win that overlap and clobber the first bytes of a ClientHello, so such a
     // first segment waits for the next one: covered by it, it is dropped; otherwise delivered.
+    // (Retransmitted probes, on a SYN-ACK too, stay probes.)
+    if (this.c.bytesDelivered === 0 && this.held.length === 0 && s === this.next && len <= MAX_ZERO_PROBE && isAllZero(payload)) {
+      if (this.zeroProbe === null || len > this.zeroProbe.length) this.zeroProbe = payload.slice();
+      return;
+    }
     if (this.zeroProbe !== null) {
       const probe = this.zeroProbe;
       this.zeroProbe = null;
       if (s !== this.startSeq || len < probe.length) this.deliver(probe);
       else if (!isAllZero(payload.subarray(0, probe.length))) this.anomaly(TcpAnomaly.zeroProbeReplaced);
-    } else if (this.c.bytesDelivered === 0 && this.held.length === 0 && s === this.next && len <= MAX_ZERO_PROBE && isAllZero(payload)) {
-      this.zeroProbe = payload.slice();
-      return;
     }
 
     const behind = seqDiff(this.next, s); // bytes of this segment before `next`; < 0: it lies past a hole

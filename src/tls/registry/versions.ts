@@ -14,6 +14,8 @@ export const VERSIONS: ReadonlyMap<number, string> = new Map<number, string>([
   [0xfeff, 'DTLS 1.0'],
   [0xfefd, 'DTLS 1.2'],
   [0xfefc, 'DTLS 1.3'],
+  // OpenSSL before 0.9.8f wrote 0x0100 for DTLS 1.0 (its pre-RFC 4347 draft number).
+  [0x0100, 'DTLS 1.0 (OpenSSL pre-0.9.8f)'],
 ]);
 
 /** Well-known version numbers, for code that compares them. */
