@@ -82,6 +82,27 @@ export const LIMITS = {
   maxKeyLogEntries: 1_000_000,
   /** Encrypted TLS 1.3 records of the server's handshake flight decrypted per connection. */
   maxEncryptedHandshakeRecords: 64,
+
+  // Certificates (x509/): hitting one makes the certificate "malformed" (a
+  // certificate_parse_error anomaly) or cuts a list short (a fact), never a throw.
+  /** Largest DER certificate parsed (a TLS handshake message is capped at 256 KiB anyway). */
+  maxCertificateBytes: 256 * 1024,
+  /** Nesting depth the generic DER walker (`derWellFormed`) descends to. */
+  maxDerDepth: 32,
+  /** Elements read from one SEQUENCE/SET (RDNs, extensions, SAN entries...). */
+  maxElements: 4096,
+  /** Bytes of one OBJECT IDENTIFIER (UUID arcs under 2.25 need about 20). */
+  maxOidBytes: 128,
+  /** Subject alternative names kept per certificate (the rest counted in `sanTruncated`). */
+  maxSanEntries: 1024,
+  /** Distinct certificates remembered by the parse cache, oldest dropped first (~5 KB each with the DER). */
+  maxCachedCertificates: 10_000,
+  /** Signature checks remembered (child, issuer) -> result (oldest dropped first). */
+  maxCachedVerifications: 100_000,
+  /** Certificates in one path being built (leaf, intermediates, anchor). */
+  maxChainDepth: 10,
+  /** Signature checks one chain validation may spend while building paths. */
+  maxVerificationsPerChain: 32,
 } as const;
 
 export type Limits = typeof LIMITS;

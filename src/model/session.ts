@@ -24,6 +24,16 @@ export interface CertificateRecord {
   signature_algorithm: string | null;
   self_signed: boolean | null;
   is_ca: boolean | null;
+  /** notBefore to notAfter, both ends inclusive (RFC 5280 §4.1.2.5), in whole days. */
+  validity_days: number | null;
+  /** EC curve name ("prime256v1", "secp384r1"...), "explicit" for inline parameters; null for other keys. */
+  key_curve: string | null;
+  /**
+   * Facts about this certificate at this session's capture time (x509/traits.ts FACT_NAMES):
+   * e.g. "expired", "weak_key". Unlike the fields above they depend on the session, so a
+   * certificate shared by sessions may carry different facts in each.
+   */
+  facts: string[];
 }
 
 export interface TlsRecord {
@@ -57,9 +67,19 @@ export interface TlsRecord {
   alert: string | null;
   /** Server chain, leaf first. Only visible in clear for TLS <= 1.2. */
   certificates: CertificateRecord[];
+  /**
+   * The chain builds to a trusted root (Node's Mozilla roots + --ca-bundle) and is valid at
+   * capture time; null when no certificate was visible (TLS 1.3, resumption).
+   */
   chain_valid: boolean | null;
+  /** Why not (x509/chain.ts CHAIN_ERRORS): unknown_issuer, self_signed, expired, bad_signature... */
   chain_error: string | null;
+  /** SNI vs the leaf per RFC 6125 (x509/hostname.ts); null without SNI or certificate. */
   sni_matches_cert: boolean | null;
+  /** Every certificate fact of the chain plus chain-level ones (chain_order...), each once. */
+  facts: string[];
+  /** QUIC version of a QUIC session (e.g. "QUIC v1", "QUIC v2", "draft-29"), else null. */
+  quic_version: string | null;
 }
 
 export interface Finding {

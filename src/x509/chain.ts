@@ -1,0 +1,229 @@
+/**
+ * Offline chain validation: "would this chain build to a trusted root, at capture time?"
+ *
+ * Trust anchors are Node's bundled Mozilla roots (`tls.rootCertificates`, parsed once, on first
+ * use) plus a site's own CAs (`--ca-bundle`). Intermediates come only from the chain the server
+ * sent (no AIA fetching: the tool is offline). Path building is a depth-first search from the
+ * leaf: at each step trust anchors are tried before the sent certificates, a candidate must
+ * carry the issuer's name (and, when both keys identifiers are present, AKI = SKI), its
+ * signature over the child must verify, and a sent intermediate must be a CA (basicConstraints
+ * cA, and keyCertSign when keyUsage is present). Then, on the path found, every certificate but
+ * the trust anchor must be valid at capture time (RFC 5280 §6.1 does not check the anchor's own
+ * validity), and intermediates' pathLenConstraint must hold.
+ *
+ * Not checked: name constraints, policies, EKU chaining, revocation. This is an analyzer's
+ * "would it build" test, not a TLS client. The roots are today's bundle, not the bundle of the
+ * capture's time: a root since removed gives `unknown_issuer` for an old capture.
+ */
+import { rootCertificates } from 'node:tls';
+import type { ParsedCertificate } from './certificate.js';
+import { parseCertificate } from './certificate.js';
+import { KEY_USAGE } from './extensions.js';
+import { LIMITS } from '../config/limits.js';
+import { nameKey, sameName } from './name.js';
+import { pemBlocks } from './pem.js';
+import type { SignatureVerifier } from './verify.js';
+
+/** chain_error vocabulary (stable names). */
+export const CHAIN_ERRORS = {
+  no_certificates: 'the server sent no certificate',
+  parse_error: 'the leaf certificate could not be parsed',
+  self_signed: 'the leaf is self-signed and not a trust anchor',
+  untrusted_root: 'the chain ends in a self-signed certificate that is not a trust anchor',
+  unknown_issuer: 'no trust anchor or sent certificate issued a certificate of the chain',
+  bad_signature: 'a certificate names its issuer, but the issuer key does not verify its signature',
+  unsupported_algorithm: 'a signature or key algorithm this Node/OpenSSL cannot verify (e.g. ML-DSA)',
+  issuer_not_ca: 'an issuing intermediate is not a CA (basicConstraints or keyUsage)',
+  path_length_exceeded: "an intermediate's pathLenConstraint is exceeded",
+  too_deep: `no path within ${LIMITS.maxChainDepth} certificates / ${LIMITS.maxVerificationsPerChain} signature checks`,
+  expired: 'a certificate of the path expired before capture time',
+  not_yet_valid: 'a certificate of the path was not yet valid at capture time',
+  invalid_time: 'a certificate of the path has an unreadable validity period',
+} as const;
+
+export type ChainError = keyof typeof CHAIN_ERRORS;
+
+export interface ChainValidation {
+  /** true: builds to an anchor and every certificate is valid at capture time; null: no certificate. */
+  valid: boolean | null;
+  error: ChainError | null;
+  /** SHA-256 of each certificate of the path found (leaf first, anchor last); [] when none. */
+  path: string[];
+  /** Index in `path` (or in the sent chain when no path was found) of the certificate the error is about. */
+  errorDepth: number | null;
+}
+
+/** A set of trust anchors, indexed by subject name. */
+export class TrustStore {
+  private readonly bySubject = new Map<string, ParsedCertificate[]>();
+  private readonly hashes = new Set<string>();
+
+  constructor(anchors: Iterable<ParsedCertificate> = []) {
+    for (const a of anchors) this.add(a);
+  }
+
+  get size(): number {
+    return this.hashes.size;
+  }
+
+  add(anchor: ParsedCertificate): void {
+    if (this.hashes.has(anchor.sha256)) return;
+    this.hashes.add(anchor.sha256);
+    const k = nameKey(anchor.subject);
+    const list = this.bySubject.get(k);
+    if (list === undefined) this.bySubject.set(k, [anchor]);
+    else list.push(anchor);
+  }
+
+  /** Anchors whose subject is `cert`'s issuer name. */
+  issuersOf(cert: ParsedCertificate): ParsedCertificate[] {
+    return (this.bySubject.get(nameKey(cert.issuer)) ?? []).filter((a) => sameName(cert.issuerDer, cert.issuer, a.subjectDer, a.subject));
+  }
+
+  /** True when `cert` is an anchor: the same certificate, or the same subject and key (a re-issued root). */
+  trusts(cert: ParsedCertificate): boolean {
+    if (this.hashes.has(cert.sha256)) return true;
+    const same = this.bySubject.get(nameKey(cert.subject)) ?? [];
+    return same.some((a) => sameBytes(a.spki, cert.spki));
+  }
+}
+
+let bundled: ParsedCertificate[] | null = null;
+
+/** Node's bundled Mozilla root store, parsed on first use (about 150 certificates). */
+export function bundledRoots(): readonly ParsedCertificate[] {
+  if (bundled === null) {
+    bundled = [];
+    for (const pem of rootCertificates) {
+      for (const der of pemBlocks(pem).ders) {
+        const r = parseCertificate(der);
+        if (r.ok) bundled.push(r.cert);
+      }
+    }
+  }
+  return bundled;
+}
+
+type Step = { ok: true; path: ParsedCertificate[] } | { ok: false; error: ChainError; depth: number };
+
+export class ChainValidator {
+  private store: TrustStore | null = null;
+
+  /**
+   * @param extraAnchors a site's own CAs (--ca-bundle), trusted like the bundled roots
+   * @param useBundledRoots false: trust only `extraAnchors` (tests, closed networks)
+   */
+  constructor(
+    private readonly verifier: SignatureVerifier,
+    private readonly extraAnchors: readonly ParsedCertificate[] = [],
+    private readonly useBundledRoots = true,
+  ) {}
+
+  get trust(): TrustStore {
+    if (this.store === null) {
+      this.store = new TrustStore(this.useBundledRoots ? bundledRoots() : []);
+      for (const a of this.extraAnchors) this.store.add(a);
+    }
+    return this.store;
+  }
+
+  /**
+   * Validates the chain as sent (leaf first; null for a certificate that did not parse) at
+   * capture time `atUs` (µs since the epoch). Never throws.
+   */
+  validate(chain: readonly (ParsedCertificate | null)[], atUs: number): ChainValidation {
+    if (chain.length === 0) return { valid: null, error: 'no_certificates', path: [], errorDepth: null };
+    const leaf = chain[0];
+    if (leaf == null) return { valid: false, error: 'parse_error', path: [], errorDepth: 0 };
+    const pool = chain.slice(1).filter((c): c is ParsedCertificate => c !== null);
+    const budget = { left: LIMITS.maxVerificationsPerChain };
+    const found = this.build(leaf, [leaf], pool, budget);
+    if (!found.ok) return { valid: false, error: found.error, path: [], errorDepth: found.depth };
+    const path = found.path;
+    const hashes = path.map((c) => c.sha256);
+    const problem = checkPath(path, Math.floor(atUs / 1e6));
+    if (problem !== null) return { valid: false, error: problem.error, path: hashes, errorDepth: problem.depth };
+    return { valid: true, error: null, path: hashes, errorDepth: null };
+  }
+
+  private build(cur: ParsedCertificate, path: ParsedCertificate[], pool: readonly ParsedCertificate[], budget: { left: number }): Step {
+    const depth = path.length - 1;
+    const trust = this.trust;
+    if (trust.trusts(cur)) return { ok: true, path };
+    if (path.length >= LIMITS.maxChainDepth) return { ok: false, error: 'too_deep', depth };
+    const anchors = trust.issuersOf(cur).filter((a) => a.sha256 !== cur.sha256);
+    const sent = pool.filter((p) => !path.includes(p) && sameName(cur.issuerDer, cur.issuer, p.subjectDer, p.subject));
+    let first: Step | null = null;
+    const note = (s: Step) => {
+      if (first === null) first = s;
+    };
+    for (const [cand, isAnchor] of [...anchors.map((a) => [a, true] as const), ...sent.map((s) => [s, false] as const)]) {
+      if (cur.ext.aki !== null && cand.ext.ski !== null && cur.ext.aki !== cand.ext.ski) continue;
+      if (budget.left-- <= 0) {
+        note({ ok: false, error: 'too_deep', depth });
+        break;
+      }
+      const v = this.verifier.verify(cur, cand);
+      if (v !== true) {
+        note({ ok: false, error: v === null ? 'unsupported_algorithm' : 'bad_signature', depth });
+        continue;
+      }
+      if (isAnchor) return { ok: true, path: [...path, cand] };
+      if (!mayIssue(cand)) {
+        note({ ok: false, error: 'issuer_not_ca', depth: depth + 1 });
+        continue;
+      }
+      const r = this.build(cand, [...path, cand], pool, budget);
+      if (r.ok) return r;
+      note(r);
+    }
+    if (first !== null) return first;
+    if (sameName(cur.issuerDer, cur.issuer, cur.subjectDer, cur.subject)) {
+      const own = this.verifier.verify(cur, cur);
+      if (own === true) return { ok: false, error: depth === 0 ? 'self_signed' : 'untrusted_root', depth };
+      if (own === null) return { ok: false, error: 'unsupported_algorithm', depth };
+    }
+    return { ok: false, error: 'unknown_issuer', depth };
+  }
+}
+
+/**
+ * May `c` issue certificates? basicConstraints cA=TRUE, and keyCertSign when keyUsage is present
+ * (RFC 5280 §4.2.1.3, §4.2.1.9). A version 1 self-issued certificate (no extensions at all,
+ * like the 1999 ValiCert roots) counts as a CA, as OpenSSL counts it.
+ */
+export function mayIssue(c: ParsedCertificate): boolean {
+  const ku = c.ext.keyUsage;
+  if (ku !== null && (ku & KEY_USAGE.keyCertSign) === 0) return false;
+  if (c.ext.basicConstraints !== null) return c.ext.basicConstraints.ca;
+  return c.version === 1 && sameName(c.issuerDer, c.issuer, c.subjectDer, c.subject);
+}
+
+/** Validity at capture time (every certificate but the anchor) and pathLenConstraint. */
+function checkPath(path: readonly ParsedCertificate[], at: number): { error: ChainError; depth: number } | null {
+  const last = path.length === 1 ? 1 : path.length - 1; // a leaf that is itself the anchor is still checked
+  for (let i = 0; i < last; i++) {
+    const c = path[i]!;
+    if (c.notBefore === null || c.notAfter === null) return { error: 'invalid_time', depth: i };
+    if (at > c.notAfter.epoch) return { error: 'expired', depth: i };
+    if (at < c.notBefore.epoch) return { error: 'not_yet_valid', depth: i };
+  }
+  // RFC 5280 §4.2.1.9: pathLenConstraint = how many non-self-issued intermediates may follow.
+  for (let k = 1; k < path.length - 1; k++) {
+    const limit = path[k]!.ext.basicConstraints?.pathLen;
+    if (limit == null) continue;
+    let below = 0;
+    for (let j = 1; j < k; j++) {
+      const c = path[j]!;
+      if (!sameName(c.issuerDer, c.issuer, c.subjectDer, c.subject)) below++;
+    }
+    if (below > limit) return { error: 'path_length_exceeded', depth: k };
+  }
+  return null;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
