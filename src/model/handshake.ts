@@ -85,3 +85,35 @@ export interface ServerHelloModel {
 export function negotiatedVersion(sh: ServerHelloModel): number {
   return sh.selectedVersion ?? sh.version;
 }
+
+/**
+ * What a connection's handshake showed, whichever analyzer read it (TLS over TCP, QUIC, DTLS):
+ * the session record is built from this one shape.
+ */
+export interface HandshakeSummary {
+  /** First ClientHello (fingerprints use it, even after a HelloRetryRequest). */
+  clientHello: ClientHelloModel | null;
+  /** The ServerHello that was not a HelloRetryRequest. */
+  serverHello: ServerHelloModel | null;
+  helloRetryRequest: ServerHelloModel | null;
+  /** Server certificates, leaf first (DER copies): in clear up to TLS 1.2, or decrypted with a key log. */
+  certificates: Uint8Array[];
+  /** ALPN the server selected when it came encrypted (TLS 1.3 EncryptedExtensions, key log), else null. */
+  decryptedAlpn: Uint8Array | null;
+  /** Name of the first plaintext alert. */
+  alert: string | null;
+  resumed: boolean;
+  established: boolean;
+  /** Record-layer version of the record that carried the first ClientHello (null for QUIC). */
+  clientRecordVersion: number | null;
+  /** QUIC version of the connection, or null. */
+  quicVersion: number | null;
+  /**
+   * The TLS version the transport itself dictates when no ServerHello was seen: QUIC carries
+   * only TLS 1.3 (RFC 9001 §4.2: "Clients MUST NOT offer TLS versions older than 1.3"). Else null.
+   */
+  impliedVersion: number | null;
+  /** One letter per handshake message (TLS over TCP only; empty otherwise). */
+  history: string;
+  anomalies: Iterable<string>;
+}

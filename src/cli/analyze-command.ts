@@ -1,0 +1,138 @@
+/**
+ * `analyze --pcap FILE`: options declared as data, one check() for contradictions, and a
+ * handler that only builds AnalyzeOptions, runs the pipeline and renders (anchors principle 15).
+ */
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Argv } from 'yargs';
+import { InputError, UsageError } from '../errors.js';
+import { analyzeCapture, type AnalyzeResult } from '../pipeline/analyze.js';
+import { sessionLine } from '../report/jsonl.js';
+import { renderText } from '../report/text.js';
+import { summarize } from '../report/summary.js';
+import { TOOL_VERSION } from '../version.js';
+import { KeyLog } from '../keylog/key-log.js';
+import type { ParsedCertificate } from '../x509/certificate.js';
+import { parseCaBundle } from '../x509/pem.js';
+
+export const FORMATS = ['text', 'json', 'jsonl'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function analyzeOptions(y: Argv) {
+  return y
+    .option('pcap', { type: 'string', describe: 'capture file to read (pcap, pcapng, optionally gzip-compressed); - reads stdin', requiresArg: true })
+    .option('format', { type: 'string', choices: FORMATS, default: 'text', describe: 'text summary, one JSON document, or JSON Lines (one session per line)' })
+    .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write the output to FILE instead of stdout' })
+    .option('ports', { type: 'string', default: '443', describe: 'service ports whose flows are always reported (comma-separated)' })
+    .option('all-ports', { type: 'boolean', default: false, describe: 'report every TCP/UDP flow, whatever its ports' })
+    .option('db', { type: 'string', describe: 'SQLite database (arrives with the store; --no-db is accepted now)' })
+    .option('keylog', { type: 'string', requiresArg: true, describe: 'NSS key log file (SSLKEYLOGFILE) to open TLS 1.3 and QUIC handshakes: certificates, selected ALPN' })
+    .option('ca-bundle', { type: 'string', requiresArg: true, describe: 'PEM file of a site\'s own CA certificates, trusted beside the bundled Mozilla roots' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' })
+    .check((argv) => {
+      if (argv.pcap === undefined || argv.pcap === '') throw new UsageError('--pcap FILE is required (e.g. analyze --pcap capture.pcap)');
+      parsePorts(String(argv.ports));
+      return true;
+    });
+}
+
+export type AnalyzeArgs = Awaited<ReturnType<typeof analyzeOptions>['argv']>;
+
+/** "443,8443" -> {443, 8443}; anything else is a usage error. */
+export function parsePorts(list: string): Set<number> {
+  const ports = new Set<number>();
+  for (const part of list.split(',')) {
+    const t = part.trim();
+    const n = Number(t);
+    if (!/^\d+$/.test(t) || n < 0 || n > 65535) throw new UsageError(`--ports: "${t}" is not a port number (use e.g. --ports 443,8443)`);
+    ports.add(n);
+  }
+  return ports;
+}
+
+export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
+  const started = performance.now();
+  const pcap = args.pcap!;
+  const caCertificates = args['ca-bundle'] !== undefined ? loadCaBundle(args['ca-bundle']) : [];
+  const keyLog = args.keylog !== undefined ? loadKeyLog(args.keylog) : undefined;
+  const result = await analyzeCapture(pcap, { ports: parsePorts(args.ports), allPorts: args['all-ports'], caCertificates, keyLog });
+  const fatal = result.capture.problems.find((p) => p.fatal);
+  if (fatal !== undefined && result.capture.packets === 0) {
+    throw new InputError(`${pcap}: ${fatal.message}`, fatal.name);
+  }
+  if (!args.quiet) {
+    for (const p of result.capture.problems) process.stderr.write(`analyze: warning: ${pcap}: ${p.message}\n`);
+  }
+  const out: NodeJS.WritableStream = args.output !== undefined ? await openOutput(args.output) : process.stdout;
+  const format = args.format as Format;
+  const seconds = (performance.now() - started) / 1000;
+  if (format === 'jsonl') {
+    for (const s of result.sessions) out.write(sessionLine(s));
+  } else if (format === 'json') {
+    out.write(JSON.stringify(jsonDocument(pcap, result), null, 1) + '\n');
+  } else {
+    out.write(
+      renderText(
+        {
+          file: pcap,
+          packets: result.capture.packets,
+          bytes: result.capture.bytes,
+          format: result.capture.format,
+          seconds,
+          problems: [],
+        },
+        result.sessions,
+      ),
+    );
+  }
+  if (out !== process.stdout) {
+    (out as WriteStream).end();
+    await once(out as WriteStream, 'finish');
+  }
+  return 0;
+}
+
+function jsonDocument(file: string, r: AnalyzeResult) {
+  return {
+    tool: { name: 'analyze', version: TOOL_VERSION },
+    capture: { file, format: r.capture.format, packets: r.capture.packets, bytes: r.capture.bytes, problems: r.capture.problems },
+    stats: r.stats,
+    summary: summarize(r.sessions),
+    sessions: r.sessions,
+  };
+}
+
+async function openOutput(path: string): Promise<WriteStream> {
+  const s = createWriteStream(path);
+  try {
+    await once(s, 'open');
+  } catch (e) {
+    throw new InputError(`cannot write ${path}: ${(e as Error).message}`, 'OUTPUT');
+  }
+  return s;
+}
+
+/** --keylog FILE: the NSS key log, or a one-line InputError (exit 2). */
+export function loadKeyLog(path: string): KeyLog {
+  const keyLog = new KeyLog();
+  try {
+    keyLog.add(readFileSync(path));
+  } catch (e) {
+    throw new InputError(`--keylog ${path}: ${(e as Error).message}`, 'KEYLOG');
+  }
+  if (keyLog.size === 0) throw new InputError(`--keylog ${path}: no TLS secrets in it (expected NSS key log lines such as CLIENT_HANDSHAKE_TRAFFIC_SECRET <random> <secret>)`, 'KEYLOG');
+  return keyLog;
+}
+
+/** --ca-bundle FILE: every PEM certificate in it, or a one-line InputError (exit 2). */
+export function loadCaBundle(path: string): ParsedCertificate[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'latin1');
+  } catch (e) {
+    throw new InputError(`--ca-bundle ${path}: ${(e as Error).message}`, 'CA_BUNDLE');
+  }
+  const bundle = parseCaBundle(text);
+  if (!bundle.ok) throw new InputError(`--ca-bundle ${path}: ${bundle.error}`, 'CA_BUNDLE');
+  return bundle.certificates;
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the `analyze` command. Maps every error to one line on stderr and an exit
+ * status, in one place: 0 ok, 1 findings at --fail-on (later) or yargs usage, 2 bad input.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { AppError } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { analyzeOptions, runAnalyze } from './analyze-command.js';
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  await yargs(argv)
+    .scriptName('analyze')
+    .usage('$0 --pcap FILE [options]\n\nFinds the connections on port 443 that are not what they pretend to be.')
+    .command(['$0', 'analyze'], 'analyse a capture: TLS handshakes, JA3/JA3S/JA4 fingerprints, certificates', analyzeOptions, async (args) => {
+      exitCode = await runAnalyze(args);
+    })
+    .example('$0 --pcap capture.pcap', 'summary of every session on port 443')
+    .example('$0 --pcap capture.pcapng --format jsonl > sessions.jsonl', 'one JSON record per session')
+    .example('tcpdump -i eth0 -w - | $0 --pcap -', 'read a capture from stdin')
+    .strict()
+    .version(TOOL_VERSION)
+    .help()
+    .wrap(Math.min(100, process.stdout.columns || 80))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new AppError(msg, 'USAGE', 2);
+    })
+    .parseAsync();
+  return exitCode;
+}
+
+// `analyze ... | head`: the reader went away; that is not an error of ours.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof AppError) {
+      process.stderr.write(`analyze: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      // A bug, not bad input: still one line, with how to get the details.
+      const e = err as Error;
+      process.stderr.write(`analyze: internal error: ${e?.message ?? String(err)} (set ANALYZE_DEBUG=1 for the stack)\n`);
+      if (process.env.ANALYZE_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

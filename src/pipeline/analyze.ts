@@ -1,0 +1,114 @@
+/**
+ * The composition root: the only place that knows the whole data flow
+ *   capture -> decode -> flow table (+ TCP reassembly, TLS analyzer) -> session records.
+ * Reading bytes is the only async step; each packet then runs synchronously to the end.
+ */
+import { readCapture, type ReadSummary } from '../capture/source.js';
+import { KeyLog, SECRETS_TYPE_TLS_KEY_LOG } from '../keylog/key-log.js';
+import type { CapturedPacket } from '../capture/packet.js';
+import { DecodedPacket, DecodeStatus } from '../decode/decoded-packet.js';
+import { PacketDecoder } from '../decode/packet-decoder.js';
+import type { Flow } from '../flow/flow.js';
+import { FlowTable } from '../flow/flow-table.js';
+import type { SessionRecord } from '../model/session.js';
+import { toSessionRecord } from '../session/session-record.js';
+import { CertificateAnalyzer } from '../x509/certificate-record.js';
+import type { ParsedCertificate } from '../x509/certificate.js';
+
+export interface AnalyzeOptions {
+  /** Service ports: flows touching them are always reported (default 443). */
+  ports: ReadonlySet<number>;
+  /** Report every TCP/UDP flow, whatever its ports. */
+  allPorts: boolean;
+  /** A site's own CAs (--ca-bundle, parsed by the CLI), trusted beside Node's bundled roots. */
+  caCertificates?: readonly ParsedCertificate[];
+  /**
+   * TLS secrets (--keylog, NSS key log format) to decrypt TLS 1.3 and QUIC handshakes; secrets
+   * found in the capture's own pcapng Decryption Secrets Blocks are added to it.
+   */
+  keyLog?: KeyLog;
+  /** Bytes per read (default LIMITS.readChunkBytes); the output must not depend on it. */
+  readChunkBytes?: number;
+}
+
+export interface RunStats {
+  packets: number;
+  /** Packets that decoded to TCP or UDP over IP. */
+  transportPackets: number;
+  /** Packets skipped as not TCP/UDP (ARP, ICMP, unknown link types...). */
+  skippedPackets: number;
+  /** Packets whose headers contradicted themselves, by problem name. */
+  malformed: Record<string, number>;
+  flowsSeen: number;
+  flowsEvicted: number;
+  sessions: number;
+  certificateParseFailures: number;
+}
+
+export interface AnalyzeResult {
+  capture: ReadSummary;
+  stats: RunStats;
+  /** Ordered by first packet, then by endpoints (deterministic). */
+  sessions: SessionRecord[];
+}
+
+export async function analyzeCapture(source: string, options: AnalyzeOptions): Promise<AnalyzeResult> {
+  const sessions: SessionRecord[] = [];
+  const certificates = new CertificateAnalyzer({ caCertificates: options.caCertificates ?? [] });
+  const stats: RunStats = {
+    packets: 0, transportPackets: 0, skippedPackets: 0, malformed: {}, flowsSeen: 0, flowsEvicted: 0, sessions: 0,
+    certificateParseFailures: 0,
+  };
+  const onFlowEnd = (flow: Flow): void => {
+    stats.flowsSeen++;
+    if (!reported(flow)) return;
+    sessions.push(toSessionRecord(flow, certificates.describeChain));
+  };
+  const keyLog = options.keyLog ?? new KeyLog();
+  const table = new FlowTable({ ...options, secrets: keyLog }, onFlowEnd);
+  const decoder = new PacketDecoder();
+  const decoded = new DecodedPacket();
+
+  const onPacket = (pkt: CapturedPacket): void => {
+    stats.packets++;
+    const status = decoder.decode(pkt, decoded);
+    if (status === DecodeStatus.Transport) {
+      stats.transportPackets++;
+      table.packet(pkt.tsUs, decoded);
+    } else if (status === DecodeStatus.Malformed) {
+      const name = decoder.problem;
+      stats.malformed[name] = (stats.malformed[name] ?? 0) + 1;
+    } else if (status === DecodeStatus.Skip) {
+      stats.skippedPackets++;
+    }
+  };
+
+  const capture = await readCapture(source, onPacket, {
+    limits: { readChunkBytes: options.readChunkBytes },
+    // pcapng Decryption Secrets Blocks come before the packets they open (pcapng §4.7).
+    onSecrets: (type, data) => {
+      if (type === SECRETS_TYPE_TLS_KEY_LOG) keyLog.add(data);
+    },
+  });
+  // Whatever was read is analysed, even when the file ended badly (fatal problems are in `capture`).
+  table.finishAll();
+  stats.flowsEvicted = table.evicted;
+  stats.sessions = sessions.length;
+  stats.certificateParseFailures = certificates.failures;
+  sessions.sort(bySessionOrder);
+  return { capture, stats, sessions };
+}
+
+/** A flow is reported when it touches a service port (or --all-ports), or carries TLS anywhere (also inside OpenVPN). */
+function reported(flow: Flow): boolean {
+  if (flow.onServicePort) return true;
+  if (flow.protocol === 'tls' || flow.protocol === 'quic' || flow.protocol === 'dtls') return true;
+  return flow.tls !== null && (flow.tls.clientHello !== null || flow.tls.serverHello !== null);
+}
+
+function bySessionOrder(a: SessionRecord, b: SessionRecord): number {
+  if (a.start !== b.start) return a.start < b.start ? -1 : 1;
+  const ka = `${a.transport}|${a.client_ip}|${a.client_port}|${a.server_ip}|${a.server_port}`;
+  const kb = `${b.transport}|${b.client_ip}|${b.client_port}|${b.server_ip}|${b.server_port}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

@@ -1,0 +1,107 @@
+/**
+ * The human summary of one analysed capture (`--format text`, the default): what was read,
+ * counts by protocol and TLS version, top SNIs and fingerprints, then one line per session.
+ * Every string from the capture goes through `printable` (escape.ts).
+ */
+import type { SessionRecord } from '../model/session.js';
+import { printable } from './escape.js';
+import { summarize, type Count } from './summary.js';
+
+export interface TextHeader {
+  file: string;
+  packets: number;
+  bytes: number;
+  format: string;
+  seconds: number;
+  problems: string[];
+}
+
+export function renderText(header: TextHeader, sessions: readonly SessionRecord[]): string {
+  const s = summarize(sessions);
+  const out: string[] = [];
+  out.push(`${printable(header.file)}: ${header.format}, ${header.packets} packets, ${header.bytes} bytes, analysed in ${header.seconds.toFixed(2)} s`);
+  for (const p of header.problems) out.push(`  warning: ${printable(p)}`);
+  out.push('');
+  out.push(`Sessions: ${s.sessions}${s.byTransport.length ? ` (${counts(s.byTransport)})` : ''}`);
+  if (s.byProtocol.length) out.push(`Protocols: ${counts(s.byProtocol)}`);
+  if (s.byTlsVersion.length) out.push(`TLS versions: ${counts(s.byTlsVersion)}`);
+  if (s.withAnomalies) out.push(`Sessions with decoding anomalies: ${s.withAnomalies}`);
+  section(out, 'Top SNI', s.topSni);
+  section(out, 'Top JA4', s.topJa4);
+  section(out, 'Top JA3', s.topJa3);
+  if (sessions.length) {
+    out.push('');
+    out.push('Sessions (by first packet):');
+    out.push(row('start (UTC)', 'client', 'server', 'proto', 'version', 'sni', 'ja4'));
+    for (const x of sessions) {
+      out.push(
+        row(
+          x.start.slice(11, 23),
+          endpoint(x.client_ip, x.client_port),
+          endpoint(x.server_ip, x.server_port),
+          x.transport === 'udp' ? `${x.protocol}/u` : x.protocol,
+          x.tls?.version ?? '-',
+          x.tls?.sni != null ? printable(x.tls.sni) : '-',
+          x.tls?.ja4 ?? '-',
+        ),
+      );
+      const cert = certificateLine(x);
+      if (cert !== null) out.push(cert);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/**
+ * The second line of a session with a certificate: leaf subject <- issuer, validity, chain
+ * verdict, SNI match and facts (leaf and chain-level facts plain, others as "#<position>:<fact>").
+ */
+export function certificateLine(x: SessionRecord): string | null {
+  const t = x.tls;
+  const leaf = t?.certificates[0];
+  if (t == null || leaf === undefined) return null;
+  const cut = (v: string | null) => (v === null ? '?' : v.length > 64 ? v.slice(0, 63) + '…' : v);
+  const day = (v: string | null) => (v === null ? '?' : v.slice(0, 10));
+  const own = new Set(t.certificates.flatMap((c) => c.facts));
+  const facts = [
+    ...leaf.facts,
+    ...t.facts.filter((f) => !own.has(f)),
+    ...t.certificates.slice(1).flatMap((c, i) => c.facts.map((f) => `#${i + 1}:${f}`)),
+  ];
+  const parts = [
+    `${printable(cut(leaf.subject))} <- ${printable(cut(leaf.issuer))}`,
+    `${day(leaf.not_before)}..${day(leaf.not_after)}`,
+    t.chain_valid === true ? 'chain ok' : t.chain_error !== null ? `chain ${t.chain_error}` : 'chain ?',
+  ];
+  if (t.sni_matches_cert !== null) parts.push(t.sni_matches_cert ? 'sni ok' : 'sni mismatch');
+  if (facts.length > 0) parts.push(`facts ${facts.join(',')}`);
+  return `    cert: ${parts.join(' | ')}`;
+}
+
+function counts(c: Count[]): string {
+  return c.map((x) => `${printable(x.value)} ${x.count}`).join(', ');
+}
+
+function section(out: string[], title: string, c: Count[]): void {
+  if (!c.length) return;
+  out.push('');
+  out.push(`${title}:`);
+  for (const x of c) out.push(`  ${String(x.count).padStart(6)}  ${printable(x.value)}`);
+}
+
+function endpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+function row(...cells: string[]): string {
+  const widths = [12, 21, 21, 7, 9, 30];
+  return cells
+    .map((c, i) => {
+      const w = widths[i];
+      if (w === undefined) return c;
+      const t = c.length > w ? c.slice(0, w - 1) + '…' : c;
+      return t.padEnd(w);
+    })
+    .join(' ')
+    .trimEnd();
+}

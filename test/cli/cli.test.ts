@@ -1,0 +1,118 @@
+/**
+ * The command as a user runs it (the built dist/cli/main.js, built here when missing): output
+ * formats, and bad input that must end with one clear line on stderr and exit 2, never a stack.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+const cli = join(root, 'dist/cli/main.js');
+const fixture = join(root, 'fixtures/loopback-clients.pcap');
+const tmp = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** One line on stderr, exit 2, and nothing that looks like a stack trace. */
+function expectInputError(r: ReturnType<typeof run>, mentions: RegExp) {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(mentions);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')]);
+}, 120_000);
+
+describe('analyze --pcap', () => {
+  it('prints one JSON record per line with --format jsonl, and nothing else', () => {
+    const r = run('--pcap', fixture, '--format', 'jsonl', '--no-db');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(18);
+    for (const l of lines) expect(Object.keys(JSON.parse(l) as object).slice(0, 4)).toEqual(['session_id', 'start', 'end', 'transport']);
+  });
+
+  it('prints a summary with --format text (the default)', () => {
+    const r = run('--pcap', fixture);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Sessions: 18 \(tcp 18\)/);
+    expect(r.stdout).toMatch(/TLS versions: TLS 1\.3 \d+, TLS 1\.2 \d+/);
+    expect(r.stdout).toMatch(/rsa\.tls443\.test/);
+  });
+
+  it('writes one JSON document to --output', () => {
+    const out = join(tmp, 'run.json');
+    const r = run('--pcap', fixture, '--format', 'json', '-o', out);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { sessions: unknown[]; capture: { packets: number } };
+    expect(doc.sessions).toHaveLength(18);
+    expect(doc.capture.packets).toBe(288);
+  });
+
+  it('reads a capture from stdin with --pcap -', () => {
+    const r = spawnSync(process.execPath, [cli, '--pcap', '-', '--format', 'jsonl'], { input: readFileSync(fixture), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(18);
+  });
+
+  it('opens TLS 1.3 certificates with --keylog', () => {
+    const r = run('--pcap', fixture, '--format', 'jsonl', '--keylog', join(root, 'fixtures/loopback-clients.keylog'));
+    const first = JSON.parse(r.stdout.split('\n')[0]!) as { tls: { version: string; certificates: { subject: string }[]; alpn_selected: string } };
+    expect(first.tls.version).toBe('TLS 1.3');
+    expect(first.tls.certificates[0]?.subject).toMatch(/CN=rsa\.tls443\.test/);
+    expect(first.tls.alpn_selected).toBe('http/1.1');
+  });
+
+  // Regression: `analyze ... | head` used to die on an unhandled EPIPE.
+  it('stops quietly when the reader of its output goes away', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" --pcap "${join(root, 'fixtures/loopback-clients.pcapng')}" --format jsonl --all-ports | head -c 10`], { encoding: 'utf8' });
+    expect(r.stdout).toHaveLength(10);
+    expect(r.stderr).toBe('');
+  });
+
+  it('warns, but succeeds, when the last record is cut short', () => {
+    const cut = join(tmp, 'cut.pcap');
+    const bytes = readFileSync(fixture);
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    const r = run('--pcap', cut, '--format', 'jsonl');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning/);
+    expect(r.stdout.trim().split('\n').length).toBeGreaterThan(10);
+  });
+});
+
+describe('bad input: one line, exit 2', () => {
+  it('a missing file', () => expectInputError(run('--pcap', join(tmp, 'nope.pcap')), /nope\.pcap/));
+  it('a directory', () => expectInputError(run('--pcap', tmp), /directory|EISDIR/i));
+  it('an empty file', () => {
+    const f = join(tmp, 'empty.pcap');
+    writeFileSync(f, '');
+    expectInputError(run('--pcap', f), /empty|not a (pcap|capture)/i);
+  });
+  it('a PNG', () => {
+    const f = join(tmp, 'image.png');
+    writeFileSync(f, Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex'));
+    expectInputError(run('--pcap', f), /not a pcap|not a capture/i);
+  });
+  it.skipIf(process.getuid?.() === 0)('an unreadable file', () => {
+    const f = join(tmp, 'secret.pcap');
+    writeFileSync(f, readFileSync(fixture));
+    chmodSync(f, 0);
+    expectInputError(run('--pcap', f), /secret\.pcap/);
+  });
+  it('a bad --ports list', () => expectInputError(run('--pcap', fixture, '--ports', '443,https'), /--ports/));
+  it('a --keylog without secrets', () => {
+    const f = join(tmp, 'keys.txt');
+    writeFileSync(f, 'hello\n');
+    expectInputError(run('--pcap', fixture, '--keylog', f), /--keylog/);
+  });
+  it('no --pcap at all', () => expectInputError(run('--format', 'jsonl'), /--pcap/));
+});
