@@ -33,6 +33,8 @@ export const REASONS = {
     'design.md / salesforce JA3S: the ServerHello that answered the ClientHello. tshark only dissected the HelloRetryRequest of this connection (its note says so) and reports that message\'s JA3S; the final ServerHello follows in the capture.',
   sni_not_in_hello:
     'The ClientHello carries no server_name extension (tshark sees none either); the peer (nDPI) reports the certificate\'s subject name in its SNI column.',
+  ja4_openvpn_udp_transport:
+    'JA4.md: the first character is "q" for QUIC, "d" for DTLS, "t" for TLS over TCP. OpenVPN over UDP carries ordinary TLS records (no DTLS record layer, no QUIC) over its own reliability layer, so the hello is read as TLS: "t". Arkime prints "q" because it keys the prefix on the IP protocol (UDP).',
   ja3_string_not_ja3:
     'salesforce/ja3: the string always has five comma-separated fields ("SSLVersion,Cipher,SSLExtension,EllipticCurve,EllipticCurvePointFormat"; empty fields keep their commas). tshark printed a truncated string for this malformed hello, so its hash is not a JA3 of the hello either.',
 };
@@ -75,6 +77,7 @@ async function classify(entry, c, f, want, s) {
     const rest = (x) => x[0] + x.slice(4, 8) + x.slice(10);
     if (reasons.length > 0 && rest(w) === rest(got)) return reasons.sort().join('+');
   }
+  if (f.startsWith('ja4') && s?.transport === 'udp' && s.protocol === 'openvpn' && typeof got === 'string' && want === 'q' + got.slice(1)) return 'ja4_openvpn_udp_transport';
   if (entry.file.endsWith('tls-non-ascii-alpn.pcapng') && f.startsWith('ja4') && typeof got === 'string' && want.replace('t13d151699', 't13d1516bd') === got) return 'ja4_non_alnum_alpn';
   if (f === 'ja4' && onlySuricata(c, f) && typeof got === 'string' && t.ja4_r && !t.ja4_r.split('_')[3]) {
     const [a, , ext] = t.ja4_r.split('_');

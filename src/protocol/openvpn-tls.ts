@@ -1,6 +1,7 @@
 /**
  * The TLS handshake carried inside OpenVPN's control channel, out of one direction of an
- * OpenVPN-over-TCP stream. From the protocol notes in OpenVPN's ssl.h / ssl_pkt.h (read for the
+ * OpenVPN-over-TCP stream (`push`) or of an OpenVPN-over-UDP flow (`datagram`: one whole packet
+ * per datagram, no length prefix). Both feed the same packet reader below. From the protocol notes in OpenVPN's ssl.h / ssl_pkt.h (read for the
  * layout only):
  *
  *   "Packet length (16 bits, unsigned) -- TCP only, always sent as plaintext."
@@ -24,6 +25,9 @@
  * already handed on or held) are dropped, packets ahead of a missing id are copied and held
  * (LIMITS.maxOpenVpnHeldPackets). Only the key_id of the first control packet (the initial TLS
  * session) is followed; a renegotiation under another key_id is not TLS the owner wants.
+ *
+ * Over UDP, loss and reordering are the normal case: a lost packet is retransmitted by the peer
+ * with the same message packet-id, so the ordering above fills the hole and drops repeats.
  *
  * What is buffered: a packet's 2-byte length and opcode that straddle pushes (3 bytes), a control
  * packet that straddles pushes (copied once, ≤ LIMITS.maxOpenVpnPacketBytes), held packets. Data
@@ -187,6 +191,15 @@ export class OpenVpnTlsExtractor {
         }
       }
     }
+  }
+
+  /**
+   * One whole packet, from its opcode byte (OpenVPN over UDP: one datagram). Not to be mixed with
+   * `push` on the same extractor. `p` is valid only during the call.
+   */
+  datagram(p: Uint8Array): void {
+    if (this.stopped) return;
+    if (this.begin(p.length, p[0] ?? 0)) this.packet(p);
   }
 
   /** Bytes of the stream were lost: packet boundaries cannot be found again. */

@@ -1,7 +1,8 @@
 /**
  * OpenVpnTlsExtractor: no input makes push() throw, and any chunking of the same bytes gives the
  * same TLS bytes, anomalies and stop state (random bytes, and generated OpenVPN streams with
- * --tls-auth, acks, retransmissions and reordering).
+ * --tls-auth, acks, retransmissions and reordering). datagram() (UDP, one packet per call): no
+ * datagrams make it throw, and generated packets give what the TCP mode gives on them framed.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,17 @@ function packet(opcode: number, hmac: number, acks: number[], id: number | null,
   return [body.length >> 8, body.length & 0xff, ...body];
 }
 
+/** Feeds each datagram to a new extractor. */
+function datagramOutcome(datagrams: Uint8Array[]): Outcome {
+  const tls: string[] = [];
+  const x = new OpenVpnTlsExtractor((b) => tls.push(Buffer.from(b).toString('hex')));
+  for (const d of datagrams) x.datagram(d);
+  return { tls: tls.join(''), anomalies: x.anomalies, stopped: x.stopped };
+}
+
+/** A framed packet's datagram: the packet without its 16-bit length. */
+const unframe = (p: number[]): Uint8Array => Uint8Array.from(p.slice(2));
+
 /** A hard reset, then P_CONTROL_V1 / P_ACK_V1 packets with ids 1..n in a shuffled order with repeats. */
 const openVpnStream = fc
   .record({
@@ -55,7 +67,7 @@ const openVpnStream = fc
     const sequence = [packet(7, hmac, [], 0, []), ...order.map((i) => controls[i % controls.length]!), ...controls];
     if (acks.length > 0) sequence.splice(1, 0, packet(5, hmac, acks, null, []));
     const expected = payloads.map((p) => Buffer.from([0x16, 0x03, 0x03, ...p]).toString('hex')).join('');
-    return { bytes: Uint8Array.from(sequence.flat()), expected };
+    return { bytes: Uint8Array.from(sequence.flat()), datagrams: sequence.map(unframe), expected };
   });
 
 const cuts = (max: number) => fc.array(fc.nat({ max }), { maxLength: 12 });
@@ -86,6 +98,32 @@ describe('OpenVpnTlsExtractor properties', () => {
         const whole = outcome(bytes, []);
         expect(whole).toEqual({ tls: expected, anomalies: [], stopped: false });
         expect(outcome(bytes, cs)).toEqual(whole);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('datagram(): never throws on random datagrams, alone or behind a valid hard reset', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(null, 0, 20, 64),
+        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 12 }),
+        (hmac, datagrams) => {
+          const all = hmac === null ? datagrams : [unframe(packet(7, hmac, [], 0, [])), ...datagrams];
+          const o = datagramOutcome(all);
+          expect(typeof o.stopped).toBe('boolean');
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('datagram(): generated packets (tls-auth, acks, retransmission, reordering) give the TLS bytes in id order, as the TCP mode does', () => {
+    fc.assert(
+      fc.property(openVpnStream, ({ bytes, datagrams, expected }) => {
+        const o = datagramOutcome(datagrams);
+        expect(o).toEqual({ tls: expected, anomalies: [], stopped: false });
+        expect(o).toEqual(outcome(bytes, []));
       }),
       { numRuns: 1000 },
     );
