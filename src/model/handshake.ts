@@ -117,3 +117,53 @@ export interface HandshakeSummary {
   history: string;
   anomalies: Iterable<string>;
 }
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * A ClientHello model with every list empty and every flag off, and `fields` on top: parsers
+ * fill the rest as they read (one place that knows the model's defaults).
+ */
+export function newClientHello(fields: Partial<ClientHelloModel> & Pick<ClientHelloModel, 'transport' | 'recordVersion' | 'version'>): ClientHelloModel {
+  return {
+    sslv2: false,
+    random: NO_BYTES,
+    sessionId: NO_BYTES,
+    ciphers: [],
+    compressionMethods: [],
+    extensions: [],
+    hasExtensionsBlock: false,
+    sni: null,
+    alpn: [],
+    supportedGroups: [],
+    ecPointFormats: [],
+    signatureAlgorithms: [],
+    supportedVersions: [],
+    keyShareGroups: [],
+    pskModes: [],
+    hasPreSharedKey: false,
+    hasEch: false,
+    anomalies: [],
+    ...fields,
+  };
+}
+
+/** A ServerHello model with defaults (no extensions, nothing selected), and `fields` on top. */
+export function newServerHello(fields: Partial<ServerHelloModel> & Pick<ServerHelloModel, 'transport' | 'recordVersion' | 'version'>): ServerHelloModel {
+  return {
+    random: NO_BYTES,
+    sessionId: NO_BYTES,
+    cipher: 0,
+    compressionMethod: 0,
+    extensions: [],
+    hasExtensionsBlock: false,
+    selectedVersion: null,
+    alpn: null,
+    keyShareGroup: null,
+    hasPreSharedKey: false,
+    helloRetryRequest: false,
+    sslv2: false,
+    anomalies: [],
+    ...fields,
+  };
+}

@@ -25,7 +25,7 @@
  */
 
 import { ByteReader } from '../bytes/reader.js';
-import type { ClientHelloModel } from '../model/handshake.js';
+import { newClientHello, type ClientHelloModel } from '../model/handshake.js';
 import { applyClientExtension, isRepeatedType, readExtensions } from './extensions.js';
 import { fail, type ParseResult } from './parse-result.js';
 import { EXT } from './registry/extension-types.js';
@@ -53,29 +53,7 @@ export function parseClientHello(
     if (!r.ok) return fail('client_hello_bad_cookie');
   }
 
-  const m: ClientHelloModel = {
-    transport,
-    recordVersion,
-    version,
-    sslv2: false,
-    random,
-    sessionId,
-    ciphers: [],
-    compressionMethods: [],
-    extensions: [],
-    hasExtensionsBlock: false,
-    sni: null,
-    alpn: [],
-    supportedGroups: [],
-    ecPointFormats: [],
-    signatureAlgorithms: [],
-    supportedVersions: [],
-    keyShareGroups: [],
-    pskModes: [],
-    hasPreSharedKey: false,
-    hasEch: false,
-    anomalies: [],
-  };
+  const m = newClientHello({ transport, recordVersion, version, random, sessionId });
 
   // "CipherSuite cipher_suites<2..2^16-2>": an even number of bytes.
   const suitesLen = r.u16();

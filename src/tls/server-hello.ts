@@ -21,7 +21,7 @@
  */
 
 import { ByteReader } from '../bytes/reader.js';
-import type { ServerHelloModel } from '../model/handshake.js';
+import { newServerHello, type ServerHelloModel } from '../model/handshake.js';
 import { applyServerExtension, isRepeatedType, readExtensions } from './extensions.js';
 import { fail, type ParseResult } from './parse-result.js';
 
@@ -80,7 +80,7 @@ export function parseServerHello(
   const compressionMethod = draft ? 0 : r.u8();
   if (!r.ok) return fail('server_hello_truncated');
 
-  const m: ServerHelloModel = {
+  const m = newServerHello({
     transport,
     recordVersion,
     version,
@@ -88,16 +88,8 @@ export function parseServerHello(
     sessionId,
     cipher,
     compressionMethod,
-    extensions: [],
-    hasExtensionsBlock: false,
-    selectedVersion: null,
-    alpn: null,
-    keyShareGroup: null,
-    hasPreSharedKey: false,
     helloRetryRequest: isHelloRetryRequestRandom(random),
-    sslv2: false,
-    anomalies: [],
-  };
+  });
 
   if (r.remaining === 0) return { ok: true, value: m };
 

@@ -11,7 +11,7 @@
  */
 
 import { ByteReader } from '../bytes/reader.js';
-import type { ClientHelloModel, ServerHelloModel } from '../model/handshake.js';
+import { newClientHello, newServerHello, type ClientHelloModel, type ServerHelloModel } from '../model/handshake.js';
 import { fail, type ParseResult } from './parse-result.js';
 import { VERSION } from './registry/versions.js';
 
@@ -68,7 +68,7 @@ export function parseSslv2ClientHello(recordBody: Uint8Array): ParseResult<Clien
 
   return {
     ok: true,
-    value: {
+    value: newClientHello({
       transport: 't',
       recordVersion: VERSION.SSL2,
       version,
@@ -76,21 +76,8 @@ export function parseSslv2ClientHello(recordBody: Uint8Array): ParseResult<Clien
       random: challenge,
       sessionId,
       ciphers,
-      compressionMethods: [],
-      extensions: [],
-      hasExtensionsBlock: false,
-      sni: null,
-      alpn: [],
-      supportedGroups: [],
-      ecPointFormats: [],
-      signatureAlgorithms: [],
-      supportedVersions: [],
-      keyShareGroups: [],
-      pskModes: [],
-      hasPreSharedKey: false,
-      hasEch: false,
       anomalies,
-    },
+    }),
   };
 }
 
@@ -141,24 +128,16 @@ export function parseSslv2ServerHello(recordBody: Uint8Array): ParseResult<Sslv2
   return {
     ok: true,
     value: {
-      hello: {
+      hello: newServerHello({
         transport: 't',
         recordVersion: VERSION.SSL2,
         version,
         random: connectionId,
         sessionId: own.subarray(0, 0),
         cipher: cipherKinds[0] ?? 0,
-        compressionMethod: 0,
-        extensions: [],
-        hasExtensionsBlock: false,
-        selectedVersion: null,
-        alpn: null,
-        keyShareGroup: null,
-        hasPreSharedKey: false,
-        helloRetryRequest: false,
         sslv2: true,
         anomalies,
-      },
+      }),
       certificate: certLen > 0 ? certificate : null,
       cipherKinds,
     },
