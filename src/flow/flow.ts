@@ -17,7 +17,7 @@ import { isGoogleQuicPublicHeader, isQuicLongHeader } from '../protocol/quic.js'
 import { isDtlsRecord } from '../protocol/dtls.js';
 import { HalfStream, type StreamConsumer } from './tcp/half-stream.js';
 import { detectProtocol, findTlsStart } from '../protocol/detect.js';
-import { isSslv2ClientHello, isSslv2ServerHello, isTlsRecordHeader } from '../protocol/tls.js';
+import { findMidstreamTlsRecord, isSslv2ClientHello, isSslv2ServerHello, isTlsRecordHeader } from '../protocol/tls.js';
 import { sniffOpenVpnTcp, sniffOpenVpnUdp } from '../protocol/openvpn.js';
 import { OpenVpnTlsExtractor } from '../protocol/openvpn-tls.js';
 import { sniffSsh } from '../protocol/ssh.js';
@@ -190,7 +190,14 @@ export class Flow {
   private guessProtocol(): AppProtocol {
     const c = this.sniffView(this.clientDir);
     const s = this.sniffView((1 - this.clientDir) as 0 | 1);
-    return detectProtocol(this.transport, c, s);
+    const p = detectProtocol(this.transport, c, s);
+    // A TCP connection whose start the capture missed may be TLS in full swing: its bytes
+    // start inside a record, but record headers follow.
+    if (p === 'unknown' && this.transport === 'tcp' && !this.clientFromSyn && (findMidstreamTlsRecord(c) >= 0 || findMidstreamTlsRecord(s) >= 0)) {
+      this.anomalies.add('tls_midstream');
+      return 'tls';
+    }
+    return p;
   }
 
   private sniffView(dir: 0 | 1): Uint8Array {

@@ -7,6 +7,7 @@ import { type Evidence, evidence, u16 } from './sniffer.js';
 
 const HANDSHAKE = 22;
 const CLIENT_HELLO = 1;
+const APPLICATION_DATA = 23;
 
 /**
  * RFC 8446 §5.1: "struct { ContentType type; ProtocolVersion legacy_record_version; uint16 length;
@@ -80,6 +81,23 @@ export function findTlsStart(bytes: Uint8Array, handshakeType = CLIENT_HELLO, fr
     // after the 4-byte handshake header).
     if (recordLength >= 6 && i + 9 < bytes.length && bytes[i + 9] !== 0x03) continue;
     return i;
+  }
+  return -1;
+}
+
+/**
+ * A TLS connection picked up in the middle (the capture started after its handshake): the
+ * offset of an application_data record header (RFC 8446 §5.1: type 23, a 0x03xx version, a
+ * length within the record cap) whose record either ends exactly where another record header
+ * starts, or runs past the end of `bytes`; -1 when there is none. Used only for flows seen
+ * without their SYN, so that established TLS sessions are not mistaken for unknown payloads.
+ */
+export function findMidstreamTlsRecord(bytes: Uint8Array): number {
+  const last = Math.min(bytes.length - 5, LIMITS.maxPreambleBytes);
+  for (let i = 0; i <= last; i++) {
+    if (bytes[i] !== APPLICATION_DATA || !isTlsRecordHeader(bytes, i) || bytes[i + 2]! === 0) continue;
+    const next = i + 5 + u16(bytes, i + 3);
+    if (next + 5 > bytes.length || isTlsRecordHeader(bytes, next)) return i;
   }
   return -1;
 }

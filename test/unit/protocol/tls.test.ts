@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../src/config/limits.js';
 import { detectProtocol, findTlsStart } from '../../../src/protocol/detect.js';
+import { findMidstreamTlsRecord } from '../../../src/protocol/tls.js';
 import { isSslv2ClientHello, isTlsRecordHeader, sniffTls } from '../../../src/protocol/tls.js';
 import { EMPTY, cat, fill, hex, text } from './bytes.js';
 
@@ -81,5 +82,21 @@ describe('findTlsStart', () => {
   it('looks no further than LIMITS.maxPreambleBytes', () => {
     expect(findTlsStart(cat(fill(LIMITS.maxPreambleBytes, 0x20), CLIENT_HELLO))).toBe(LIMITS.maxPreambleBytes);
     expect(findTlsStart(cat(fill(LIMITS.maxPreambleBytes + 1, 0x20), CLIENT_HELLO))).toBe(-1);
+  });
+});
+
+describe('findMidstreamTlsRecord (a TLS connection picked up after its handshake)', () => {
+  it('finds an application_data header followed by the next record', () => {
+    // 3 bytes of the previous record's tail, a 4-byte record, then the next header.
+    expect(findMidstreamTlsRecord(hex('aabbcc 1703030004 01020304 1703030010'))).toBe(3);
+  });
+  it('accepts a record running past the end of what was kept', () => {
+    expect(findMidstreamTlsRecord(hex('0102 1703034000 deadbeef'))).toBe(2);
+  });
+  it('rejects a header whose record ends on something that is not a header', () => {
+    expect(findMidstreamTlsRecord(hex('1703030002 0102 ffffffffffff'))).toBe(-1);
+  });
+  it('rejects bytes without any header', () => {
+    expect(findMidstreamTlsRecord(hex('00'.repeat(64)))).toBe(-1);
   });
 });
