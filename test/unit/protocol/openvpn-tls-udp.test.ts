@@ -12,50 +12,9 @@ import type { SessionRecord } from '../../../src/model/session.js';
 import { analyzeCapture } from '../../../src/pipeline/analyze.js';
 import { OpenVpnTlsExtractor } from '../../../src/protocol/openvpn-tls.js';
 import { cat, fill, hex } from './bytes.js';
+import { ACK_V1, CLIENT_SID, CONTROL_V1, DATA_V2, HARD_RESET_CLIENT_V2, HARD_RESET_SERVER_V2, SERVER_SID, TLS_A, TLS_B, TLS_C, control } from './openvpn-packets.js';
 
-const HARD_RESET_CLIENT_V2 = 7;
-const HARD_RESET_SERVER_V2 = 8;
-const CONTROL_V1 = 4;
-const ACK_V1 = 5;
-const DATA_V2 = 9;
-
-const CLIENT_SID = hex('c1 c2 c3 c4 c5 c6 c7 c8');
-const SERVER_SID = hex('51 52 53 54 55 56 57 58');
-
-const TLS_A = hex('16 0303 0010 01 00000c 0303 aaaaaaaa bbbbbbbb');
-const TLS_B = hex('cccccccc dddddddd');
-const TLS_C = hex('17 0303 0002 eeee');
-
-const u32 = (n: number): Uint8Array => hex(n.toString(16).padStart(8, '0'));
 const h = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-interface Control {
-  key?: number;
-  sid?: Uint8Array;
-  hmac?: number;
-  replayId?: number;
-  acks?: number[];
-  remote?: Uint8Array;
-  /** null: no message packet-id (P_ACK_V1). */
-  id?: number | null;
-  payload?: Uint8Array;
-}
-
-/** One datagram: a control packet from its opcode byte. */
-function control(opcode: number, c: Control = {}): Uint8Array {
-  const acks = c.acks ?? [];
-  const hmac = c.hmac ?? 0;
-  return cat(
-    Uint8Array.of((opcode << 3) | (c.key ?? 0)),
-    c.sid ?? CLIENT_SID,
-    hmac === 0 ? new Uint8Array(0) : cat(fill(hmac, 0x5a), u32(c.replayId ?? 1), hex('65000000')),
-    Uint8Array.of(acks.length),
-    ...acks.map(u32),
-    acks.length > 0 ? (c.remote ?? SERVER_SID) : new Uint8Array(0),
-    c.id === null ? new Uint8Array(0) : u32(c.id ?? 0),
-    c.payload ?? new Uint8Array(0),
-  );
-}
 
 /** Feeds each datagram to a new extractor; returns what came out (hex) and the extractor. */
 function run(...datagrams: Uint8Array[]): { tls: string[]; x: OpenVpnTlsExtractor } {
