@@ -27,3 +27,10 @@ export class UsageError extends AppError {
     super(message, 'USAGE', 2);
   }
 }
+
+/** A database that is not ours, is damaged, or cannot be written: exit 2, one line. */
+export class StorageError extends AppError {
+  constructor(message: string, code = 'STORAGE') {
+    super(message, code, 2);
+  }
+}

@@ -7,6 +7,8 @@ import { once } from 'node:events';
 import type { Argv } from 'yargs';
 import { InputError, UsageError } from '../errors.js';
 import { analyzeCapture, type AnalyzeResult } from '../pipeline/analyze.js';
+import { isFlagged, SessionStore } from '../store/sqlite-store.js';
+import { captureIdentity } from './capture-identity.js';
 import { sessionLine } from '../report/jsonl.js';
 import { renderText } from '../report/text.js';
 import { summarize } from '../report/summary.js';
@@ -14,6 +16,9 @@ import { TOOL_VERSION } from '../version.js';
 import { KeyLog } from '../keylog/key-log.js';
 import type { ParsedCertificate } from '../x509/certificate.js';
 import { parseCaBundle } from '../x509/pem.js';
+
+/** Where `analyze --pcap` stores runs, and `analyze report` reads them, without --db: in the current directory. */
+export const DEFAULT_DB = 'analyze.db';
 
 export const FORMATS = ['text', 'json', 'jsonl'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -25,7 +30,8 @@ export function analyzeOptions(y: Argv) {
     .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write the output to FILE instead of stdout' })
     .option('ports', { type: 'string', default: '443', describe: 'service ports whose flows are always reported (comma-separated)' })
     .option('all-ports', { type: 'boolean', default: false, describe: 'report every TCP/UDP flow, whatever its ports' })
-    .option('db', { type: 'string', describe: 'SQLite database (arrives with the store; --no-db is accepted now)' })
+    .option('db', { type: 'string', default: DEFAULT_DB, requiresArg: true, describe: 'SQLite database the run is stored in (created when missing; --no-db skips storing)' })
+    .option('keep-runs', { type: 'boolean', default: false, describe: 'keep earlier runs of the same capture file in the database instead of replacing them' })
     .option('keylog', { type: 'string', requiresArg: true, describe: 'NSS key log file (SSLKEYLOGFILE) to open TLS 1.3 and QUIC handshakes: certificates, selected ALPN' })
     .option('ca-bundle', { type: 'string', requiresArg: true, describe: 'PEM file of a site\'s own CA certificates, trusted beside the bundled Mozilla roots' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' })
@@ -55,41 +61,107 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const pcap = args.pcap!;
   const caCertificates = args['ca-bundle'] !== undefined ? loadCaBundle(args['ca-bundle']) : [];
   const keyLog = args.keylog !== undefined ? loadKeyLog(args.keylog) : undefined;
-  const result = await analyzeCapture(pcap, { ports: parsePorts(args.ports), allPorts: args['all-ports'], caCertificates, keyLog });
-  const fatal = result.capture.problems.find((p) => p.fatal);
-  if (fatal !== undefined && result.capture.packets === 0) {
-    throw new InputError(`${pcap}: ${fatal.message}`, fatal.name);
+  const ports = parsePorts(args.ports);
+  // Opened before the capture is read: a database that is not ours fails fast, with one line.
+  const dbPath = dbOption(args.db);
+  const store = dbPath !== null ? SessionStore.open(dbPath) : null;
+  try {
+    let runId: number | null = null;
+    if (store !== null) {
+      const id = await captureIdentity(pcap);
+      runId = store.beginRun({
+        file: pcap,
+        ...id,
+        options: { ports: [...ports], all_ports: args['all-ports'], keylog: args.keylog ?? null, ca_bundle: args['ca-bundle'] ?? null, keep_runs: args['keep-runs'] },
+        keepRuns: args['keep-runs'],
+      });
+    }
+    let result: AnalyzeResult;
+    try {
+      result = await analyzeCapture(pcap, { ports, allPorts: args['all-ports'], caCertificates, keyLog });
+    } catch (e) {
+      if (store !== null && runId !== null) store.deleteRun(runId);
+      throw e;
+    }
+    const fatal = result.capture.problems.find((p) => p.fatal);
+    if (fatal !== undefined && result.capture.packets === 0) {
+      // Not a capture at all: nothing worth keeping as a run.
+      if (store !== null && runId !== null) store.deleteRun(runId);
+      throw new InputError(`${pcap}: ${fatal.message}`, fatal.name);
+    }
+    if (store !== null && runId !== null) {
+      store.addSessions(runId, result.sessions);
+      store.finishRun(runId, { packets: result.capture.packets, bytes: result.capture.bytes, stats: { ...result.stats, problems: result.capture.problems } });
+    }
+    if (!args.quiet) {
+      for (const p of result.capture.problems) process.stderr.write(`analyze: warning: ${pcap}: ${p.message}\n`);
+    }
+    const out: NodeJS.WritableStream = args.output !== undefined ? await openOutput(args.output) : process.stdout;
+    const format = args.format as Format;
+    const seconds = (performance.now() - started) / 1000;
+    if (format === 'jsonl') {
+      for (const s of result.sessions) out.write(sessionLine(s));
+    } else if (format === 'json') {
+      out.write(JSON.stringify(jsonDocument(pcap, result), null, 1) + '\n');
+    } else {
+      out.write(
+        renderText(
+          {
+            file: pcap,
+            packets: result.capture.packets,
+            bytes: result.capture.bytes,
+            format: result.capture.format,
+            seconds,
+            problems: [],
+          },
+          result.sessions,
+        ),
+      );
+      // How to review: after the summary on stdout, or on stderr when the summary went to a file.
+      const note = reviewNote(result, dbPath, runId);
+      if (out === process.stdout) out.write(`\n${note}`);
+      else if (!args.quiet) process.stderr.write(note);
+    }
+    if (out !== process.stdout) {
+      (out as WriteStream).end();
+      await once(out as WriteStream, 'finish');
+    }
+    return 0;
+  } finally {
+    store?.close();
   }
-  if (!args.quiet) {
-    for (const p of result.capture.problems) process.stderr.write(`analyze: warning: ${pcap}: ${p.message}\n`);
+}
+
+/** `--db PATH` -> PATH, `--no-db` -> null. */
+export function dbOption(db: string | boolean | undefined): string | null {
+  if (db === false) return null;
+  if (db === undefined || db === true || db === '') return DEFAULT_DB;
+  return db;
+}
+
+/** "Flagged: ..." and the command that reviews this run. */
+function reviewNote(result: AnalyzeResult, dbPath: string | null, runId: number | null): string {
+  const flagged = result.sessions.filter(isFlagged);
+  const bySeverity = new Map<string, number>();
+  for (const s of flagged) {
+    const top = s.findings.reduce<string | null>((best, f) => (best === null || SEVERITY_ORDER.indexOf(f.severity) < SEVERITY_ORDER.indexOf(best) ? f.severity : best), null) ?? 'verdict';
+    bySeverity.set(top, (bySeverity.get(top) ?? 0) + 1);
   }
-  const out: NodeJS.WritableStream = args.output !== undefined ? await openOutput(args.output) : process.stdout;
-  const format = args.format as Format;
-  const seconds = (performance.now() - started) / 1000;
-  if (format === 'jsonl') {
-    for (const s of result.sessions) out.write(sessionLine(s));
-  } else if (format === 'json') {
-    out.write(JSON.stringify(jsonDocument(pcap, result), null, 1) + '\n');
+  const parts = [...bySeverity].sort((a, b) => SEVERITY_ORDER.indexOf(a[0]) - SEVERITY_ORDER.indexOf(b[0])).map(([k, n]) => `${k} ${n}`);
+  const lines = [`Flagged: ${flagged.length === 0 ? 'none' : `${flagged.length} of ${result.sessions.length} sessions (${parts.join(', ')})`}`];
+  if (dbPath !== null && runId !== null) {
+    const db = ` --db ${shellQuote(dbPath)}`;
+    lines.push(`Stored in ${dbPath} (run ${runId}); review with: analyze report${db}${flagged.length === 0 ? ' --all' : ''}`);
   } else {
-    out.write(
-      renderText(
-        {
-          file: pcap,
-          packets: result.capture.packets,
-          bytes: result.capture.bytes,
-          format: result.capture.format,
-          seconds,
-          problems: [],
-        },
-        result.sessions,
-      ),
-    );
+    lines.push('Not stored (--no-db).');
   }
-  if (out !== process.stdout) {
-    (out as WriteStream).end();
-    await once(out as WriteStream, 'finish');
-  }
-  return 0;
+  return lines.join('\n') + '\n';
+}
+
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info', 'verdict'];
+
+function shellQuote(s: string): string {
+  return /^[\w./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
 function jsonDocument(file: string, r: AnalyzeResult) {

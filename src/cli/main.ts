@@ -8,6 +8,8 @@ import { hideBin } from 'yargs/helpers';
 import { AppError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyzeOptions, runAnalyze } from './analyze-command.js';
+import { reportOptions, runReport } from './report-command.js';
+import { runShow, showOptions } from './show-command.js';
 
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -17,7 +19,15 @@ async function main(argv: string[]): Promise<number> {
     .command(['$0', 'analyze'], 'analyse a capture: TLS handshakes, JA3/JA3S/JA4 fingerprints, certificates', analyzeOptions, async (args) => {
       exitCode = await runAnalyze(args);
     })
-    .example('$0 --pcap capture.pcap', 'summary of every session on port 443')
+    .command('report', 'review the sessions stored in the database: flagged ones, most severe first', reportOptions, (args) => {
+      exitCode = runReport(args);
+    })
+    .command('show <session>', 'one stored session: handshake, certificates, findings', showOptions, (args) => {
+      exitCode = runShow(args);
+    })
+    .example('$0 --pcap capture.pcap', 'summary of every session on port 443, stored in ./analyze.db')
+    .example('$0 report --severity high', 'flagged sessions of every stored run, high and critical')
+    .example('$0 report --format html -o report.html', 'the same review as one self-contained page')
     .example('$0 --pcap capture.pcapng --format jsonl > sessions.jsonl', 'one JSON record per session')
     .example('tcpdump -i eth0 -w - | $0 --pcap -', 'read a capture from stdin')
     .strict()

@@ -11,10 +11,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
 const fixture = join(root, 'fixtures/loopback-clients.pcap');
+// Commands run in a temp dir: analyze stores runs in ./analyze.db by default.
 const tmp = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: tmp, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -58,7 +59,7 @@ describe('analyze --pcap', () => {
   });
 
   it('reads a capture from stdin with --pcap -', () => {
-    const r = spawnSync(process.execPath, [cli, '--pcap', '-', '--format', 'jsonl'], { input: readFileSync(fixture), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, '--pcap', '-', '--format', 'jsonl'], { input: readFileSync(fixture), encoding: 'utf8', cwd: tmp });
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(18);
   });
@@ -73,7 +74,7 @@ describe('analyze --pcap', () => {
 
   // Regression: `analyze ... | head` used to die on an unhandled EPIPE.
   it('stops quietly when the reader of its output goes away', () => {
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" --pcap "${join(root, 'fixtures/loopback-clients.pcapng')}" --format jsonl --all-ports | head -c 10`], { encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" --pcap "${join(root, 'fixtures/loopback-clients.pcapng')}" --format jsonl --all-ports | head -c 10`], { encoding: 'utf8', cwd: tmp });
     expect(r.stdout).toHaveLength(10);
     expect(r.stderr).toBe('');
   });

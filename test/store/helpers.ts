@@ -1,0 +1,44 @@
+/** Shared by the store tests: session records from the golden file, variations, a built dist. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding, SessionRecord } from '../../src/model/session.js';
+
+export const root = join(import.meta.dirname, '../..');
+export const cli = join(root, 'dist/cli/main.js');
+export const distStore = join(root, 'dist/store/sqlite-store.js');
+export const fixture = join(root, 'fixtures/loopback-clients.pcap');
+export const golden = join(root, 'test/golden/loopback-clients.sessions.jsonl');
+
+/** The 18 sessions of fixtures/loopback-clients.pcap, as the golden file records them. */
+export function goldenSessions(): SessionRecord[] {
+  return readFileSync(golden, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as SessionRecord);
+}
+
+/** A copy of `base` with another id and optional changes (findings set the verdict and score). */
+export function variant(base: SessionRecord, id: string, change: Partial<SessionRecord> & { sni?: string | null } = {}): SessionRecord {
+  const s = structuredClone(base);
+  const { sni, ...rest } = change;
+  Object.assign(s, rest, { session_id: id });
+  if (sni !== undefined && s.tls !== null) s.tls.sni = sni;
+  if (change.findings?.length) {
+    s.verdict = change.verdict ?? 'suspicious';
+    s.score = change.score ?? 50;
+  }
+  return s;
+}
+
+export function finding(rule: string, severity: Finding['severity']): Finding {
+  return { rule, severity, message: `${rule} fired`, evidence: { why: rule } };
+}
+
+/** Builds dist/ when it is missing or older than the sources the store tests run in children. */
+export function ensureBuilt(): void {
+  const newest = (dir: string): number =>
+    Math.max(...readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
+  const stale = !existsSync(distStore) || !existsSync(cli) || statSync(distStore).mtimeMs < newest(join(root, 'src/store')) || statSync(cli).mtimeMs < newest(join(root, 'src/cli'));
+  if (stale) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')]);
+}
