@@ -2,7 +2,7 @@
  * `analyze --pcap FILE`: options declared as data, one check() for contradictions, and a
  * handler that only builds AnalyzeOptions, runs the pipeline and renders (anchors principle 15).
  */
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, openSync, readFileSync, readSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Argv } from 'yargs';
 import { InputError, UsageError } from '../errors.js';
@@ -13,6 +13,7 @@ import { sessionLine } from '../report/jsonl.js';
 import { renderText } from '../report/text.js';
 import { summarize } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
+import { ProgressBar } from '../report/progress.js';
 import { KeyLog } from '../keylog/key-log.js';
 import type { ParsedCertificate } from '../x509/certificate.js';
 import { parseCaBundle } from '../x509/pem.js';
@@ -34,7 +35,7 @@ export function analyzeOptions(y: Argv) {
     .option('keep-runs', { type: 'boolean', default: false, describe: 'keep earlier runs of the same capture file in the database instead of replacing them' })
     .option('keylog', { type: 'string', requiresArg: true, describe: 'NSS key log file (SSLKEYLOGFILE) to open TLS 1.3 and QUIC handshakes: certificates, selected ALPN' })
     .option('ca-bundle', { type: 'string', requiresArg: true, describe: 'PEM file of a site\'s own CA certificates, trusted beside the bundled Mozilla roots' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress bar and no warnings on stderr' })
     .check((argv) => {
       if (argv.pcap === undefined || argv.pcap === '') throw new UsageError('--pcap FILE is required (e.g. analyze --pcap capture.pcap)');
       parsePorts(String(argv.ports));
@@ -78,7 +79,9 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     }
     let result: AnalyzeResult;
     try {
-      result = await analyzeCapture(pcap, { ports, allPorts: args['all-ports'], caCertificates, keyLog });
+      const progress = ProgressBar.wanted(process.stderr, args.quiet) ? new ProgressBar(process.stderr, plainFileSize(pcap)) : null;
+      result = await analyzeCapture(pcap, { ports, allPorts: args['all-ports'], caCertificates, keyLog, onProgress: progress ? (n) => progress.update(n) : undefined });
+      progress?.done();
     } catch (e) {
       if (store !== null && runId !== null) store.deleteRun(runId);
       throw e;
@@ -182,6 +185,23 @@ async function openOutput(path: string): Promise<WriteStream> {
     throw new InputError(`cannot write ${path}: ${(e as Error).message}`, 'OUTPUT');
   }
   return s;
+}
+
+/** Size of an uncompressed capture file (a progress bar's 100%), or null (stdin, gzip, unreadable). */
+function plainFileSize(path: string): number | null {
+  if (path === '-') return null;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const magic = Buffer.alloc(2);
+      readSync(fd, magic, 0, 2, 0);
+      return magic[0] === 0x1f && magic[1] === 0x8b ? null : fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
 }
 
 /** --keylog FILE: the NSS key log, or a one-line InputError (exit 2). */

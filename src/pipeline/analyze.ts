@@ -29,6 +29,8 @@ export interface AnalyzeOptions {
   keyLog?: KeyLog;
   /** Bytes per read (default LIMITS.readChunkBytes); the output must not depend on it. */
   readChunkBytes?: number;
+  /** Called every 4096 packets with the capture bytes read so far (for a progress bar). */
+  onProgress?: (bytesRead: number) => void;
 }
 
 export interface RunStats {
@@ -69,8 +71,14 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   const decoder = new PacketDecoder();
   const decoded = new DecodedPacket();
 
+  const onProgress = options.onProgress;
+  let bytesRead = 0;
   const onPacket = (pkt: CapturedPacket): void => {
     stats.packets++;
+    if (onProgress !== undefined) {
+      bytesRead += pkt.data.length + 16; // record header + captured bytes: close enough for a bar
+      if ((stats.packets & 4095) === 0) onProgress(bytesRead);
+    }
     const status = decoder.decode(pkt, decoded);
     if (status === DecodeStatus.Transport) {
       stats.transportPackets++;
