@@ -22,7 +22,8 @@ export function renderSessionDetail(s: SessionRecord, ctx: DetailContext): strin
   const list = (xs: readonly string[]): string => (xs.length ? xs.map(printable).join(', ') : '-');
   const opt = (v: string | number | boolean | null | undefined): string => (v === null || v === undefined ? '-' : printable(String(v)));
 
-  out.push(`session ${printable(s.session_id)}  (run ${ctx.runId}, ${printable(ctx.file)})`);
+  const head = `session ${printable(s.session_id)}  (run ${ctx.runId}, `;
+  out.push(`${head}${leftTrim(printable(ctx.file), 80 - head.length - 1)})`);
   field('start', s.start);
   field('end', s.end);
   field('flow', `${s.transport} ${endpoint(s.client_ip, s.client_port)} -> ${endpoint(s.server_ip, s.server_port)}`);
@@ -90,4 +91,9 @@ function certificate(
   field('sha256', printable(c.sha256), '  ');
   field('sha1', printable(c.sha1), '  ');
   if (c.facts.length) field('facts', list(c.facts), '  ');
+}
+
+/** A path shortened from the left ("…/fixtures/x.pcap") so that its line fits 80 columns. */
+function leftTrim(text: string, room: number): string {
+  return text.length <= room ? text : `…${text.slice(text.length - Math.max(1, room - 1))}`;
 }

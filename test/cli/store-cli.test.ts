@@ -4,7 +4,7 @@
  * database of ours is one line on stderr with exit 2.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -139,6 +139,18 @@ describe('analyze report and show', () => {
     const html = join(dir, 'r.html');
     expect(run('report', '--db', db, '--format', 'html', '-o', html).code).toBe(0);
     expect(readFileSync(html, 'utf8')).toMatch(/evil\.example\.com/);
+  });
+
+  // Regression: the capture's path made the first line of `show` overflow 80 columns in CI's
+  // deeper checkout; the path is now shortened from the left.
+  it('show fits 80 columns whatever the capture path', () => {
+    fresh();
+    const deep = join(dir, 'a-rather-long-directory-name-for-captures', 'and-another-one-below-it');
+    mkdirSync(deep, { recursive: true });
+    copyFileSync(fixture, join(deep, 'loopback-clients.pcap'));
+    run('--pcap', join(deep, 'loopback-clients.pcap'), '-q');
+    const id = (JSON.parse(run('report', '--all', '--format', 'jsonl').stdout.split('\n')[0]!) as SessionRecord).session_id;
+    for (const line of run('show', id).stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   it('show prints one session: handshake, every certificate, findings; --format json the record', () => {
