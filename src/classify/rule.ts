@@ -1,0 +1,62 @@
+/**
+ * The rule contract (design.md principle 7, anchors.md principle 11): a rule turns facts of
+ * one SessionRecord (plus per-run statistics) into findings. Rules are pure: no I/O, no
+ * clock, no bytes; everything they need is in the record or in the ClassifyContext.
+ */
+import type { Finding, SessionRecord, Severity } from '../model/session.js';
+import type { Policy } from './policy.js';
+import type { RunIndex } from './run-index.js';
+import type { C2Trait } from './c2-traits.js';
+
+export interface Rule {
+  /** Stable id, e.g. "cert.self-signed" (stored, matched by policies: never rename). */
+  id: string;
+  /** Default severity; a finding may carry another one (e.g. by kind), a policy may override it. */
+  severity: Severity;
+  title: string;
+  /** One line, for `analyze rules`. */
+  description: string;
+  evaluate(session: SessionRecord, ctx: ClassifyContext): Finding[];
+}
+
+/** One indicator-list hit, as the intel store reports it. */
+export interface IntelMatch {
+  /** Which list matched, e.g. "abuse.ch-sslbl" or "fingerprints.csv". */
+  list: string;
+  /** What the list says it is, e.g. "Dridex C&C" or "Sliver agent". */
+  label: string;
+  verdict: 'malicious' | 'unknown' | 'benign';
+  source?: string;
+}
+
+/** Indicator lookups; each returns null when the value is on no list. */
+export interface IntelLookup {
+  ja3(hash: string): IntelMatch | null;
+  ja4(fingerprint: string): IntelMatch | null;
+  ja3s(hash: string): IntelMatch | null;
+  certSha1(hex: string): IntelMatch | null;
+  certSha256(hex: string): IntelMatch | null;
+}
+
+/** The lookup used until intel is imported: nothing matches. */
+export const EMPTY_INTEL: IntelLookup = {
+  ja3: () => null, ja4: () => null, ja3s: () => null, certSha1: () => null, certSha256: () => null,
+};
+
+export interface ClassifyContext {
+  /** Every session of the run, in capture order. */
+  sessions: readonly SessionRecord[];
+  /** Per-run statistics computed once (fingerprint counts, beacon groups). */
+  index: RunIndex;
+  policy: Policy;
+  intel: IntelLookup;
+  /** C2 default-certificate traits loaded at run time (empty when no file was given). */
+  c2Traits: readonly C2Trait[];
+  /** Ports where anything but TLS/QUIC/DTLS is out of place. */
+  tlsPorts: ReadonlySet<number>;
+}
+
+/** Build a finding; `evidence` names the exact values that made the rule fire. */
+export function finding(rule: Rule, message: string, evidence: Record<string, unknown>, severity?: Severity): Finding {
+  return { rule: rule.id, severity: severity ?? rule.severity, message, evidence };
+}

@@ -1,0 +1,54 @@
+/**
+ * tls.weak-cipher — NULL (no encryption), EXPORT (40/56-bit), RC4 (RFC 7465 prohibits it) or
+ * anonymous (no authentication) cipher suites: selected -> high, only offered -> low.
+ * The offered list comes from the JA3 string's cipher field (decimal codes, GREASE removed),
+ * else from JA4_r (hex, sorted); names from the IANA registry table.
+ * Source: issue 5 "Legacy ... cipher"; RFC 7465, RFC 8996.
+ */
+import { cipherName } from '../../tls/registry/cipher-suites.js';
+import { finding, type Rule } from '../rule.js';
+
+export function weakness(name: string): string | null {
+  const n = name.toUpperCase();
+  if (n.includes('EMPTY_RENEGOTIATION_INFO') || n.includes('FALLBACK_SCSV')) return null;
+  if (/_ANON_|_anon_/i.test(name) || /^TLS_(ECDH|DH)_ANON/.test(n)) return 'anonymous';
+  if (n.includes('EXPORT')) return 'export';
+  if (n.includes('_NULL_') || n.endsWith('_NULL') || n.includes('WITH_NULL')) return 'null';
+  if (n.includes('RC4')) return 'rc4';
+  return null;
+}
+
+/** Cipher suite codes the client offered, or null when no ClientHello string is available. */
+export function offeredCiphers(ja3String: string | null, ja4R: string | null): number[] | null {
+  if (ja3String) {
+    const field = ja3String.split(',')[1] ?? '';
+    return field === '' ? [] : field.split('-').map(Number).filter((n) => Number.isInteger(n));
+  }
+  if (ja4R) {
+    const field = ja4R.split('_')[1] ?? '';
+    return field === '' ? [] : field.split(',').map((h) => parseInt(h, 16)).filter((n) => Number.isInteger(n));
+  }
+  return null;
+}
+
+export const tlsWeakCipher: Rule = {
+  id: 'tls.weak-cipher',
+  severity: 'high',
+  title: 'Weak cipher suite',
+  description: 'A NULL, EXPORT, RC4 or anonymous cipher suite was selected (high) or offered by the client (low).',
+  evaluate(s) {
+    const t = s.tls;
+    if (!t) return [];
+    if (t.cipher) {
+      const w = weakness(t.cipher);
+      if (w) return [finding(this, `server selected ${w} cipher suite ${t.cipher}`, { cipher: t.cipher, weakness: w, version: t.version })];
+    }
+    const offered = (offeredCiphers(t.ja3_string, t.ja4_r) ?? [])
+      .map((code) => ({ code, name: cipherName(code) }))
+      .map((c) => ({ ...c, weakness: weakness(c.name) }))
+      .filter((c) => c.weakness !== null);
+    if (offered.length === 0) return [];
+    return [finding(this, `client offered ${offered.length} weak cipher suite(s): ${offered.slice(0, 5).map((c) => c.name).join(', ')}${offered.length > 5 ? ', ...' : ''}`,
+      { offered_weak: offered.map((c) => ({ name: c.name, weakness: c.weakness })), selected: t.cipher }, 'low')];
+  },
+};
