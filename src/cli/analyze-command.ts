@@ -14,6 +14,9 @@ import { renderText } from '../report/text.js';
 import { summarize } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
 import { ProgressBar } from '../report/progress.js';
+import { loadPolicy } from '../classify/classifier.js';
+import type { Policy } from '../classify/policy.js';
+import { atLeast, SEVERITIES } from '../classify/severity.js';
 import { KeyLog } from '../keylog/key-log.js';
 import type { ParsedCertificate } from '../x509/certificate.js';
 import { parseCaBundle } from '../x509/pem.js';
@@ -35,6 +38,8 @@ export function analyzeOptions(y: Argv) {
     .option('keep-runs', { type: 'boolean', default: false, describe: 'keep earlier runs of the same capture file in the database instead of replacing them' })
     .option('keylog', { type: 'string', requiresArg: true, describe: 'NSS key log file (SSLKEYLOGFILE) to open TLS 1.3 and QUIC handshakes: certificates, selected ALPN' })
     .option('ca-bundle', { type: 'string', requiresArg: true, describe: 'PEM file of a site\'s own CA certificates, trusted beside the bundled Mozilla roots' })
+    .option('policy', { type: 'string', requiresArg: true, describe: 'site policy (JSON or YAML): allow-lists by server, SNI, certificate or fingerprint; rule severities and disables' })
+    .option('fail-on', { type: 'string', choices: SEVERITIES, requiresArg: true, describe: 'exit 1 when any finding reaches this severity (for scripts and CI pipelines)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress bar and no warnings on stderr' })
     .check((argv) => {
       if (argv.pcap === undefined || argv.pcap === '') throw new UsageError('--pcap FILE is required (e.g. analyze --pcap capture.pcap)');
@@ -63,6 +68,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const caCertificates = args['ca-bundle'] !== undefined ? loadCaBundle(args['ca-bundle']) : [];
   const keyLog = args.keylog !== undefined ? loadKeyLog(args.keylog) : undefined;
   const ports = parsePorts(args.ports);
+  const policy = args.policy !== undefined ? loadPolicyFile(args.policy) : undefined;
   // Opened before the capture is read: a database that is not ours fails fast, with one line.
   const dbPath = dbOption(args.db);
   const store = dbPath !== null ? SessionStore.open(dbPath) : null;
@@ -80,7 +86,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     let result: AnalyzeResult;
     try {
       const progress = ProgressBar.wanted(process.stderr, args.quiet) ? new ProgressBar(process.stderr, plainFileSize(pcap)) : null;
-      result = await analyzeCapture(pcap, { ports, allPorts: args['all-ports'], caCertificates, keyLog, onProgress: progress ? (n) => progress.update(n) : undefined });
+      result = await analyzeCapture(pcap, { ports, allPorts: args['all-ports'], caCertificates, keyLog, policy, onProgress: progress ? (n) => progress.update(n) : undefined });
       progress?.done();
     } catch (e) {
       if (store !== null && runId !== null) store.deleteRun(runId);
@@ -129,6 +135,9 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       (out as WriteStream).end();
       await once(out as WriteStream, 'finish');
     }
+    // --fail-on: a script or CI pipeline learns from the exit status that something reached it.
+    const failOn = args['fail-on'];
+    if (failOn !== undefined && result.sessions.some((x) => x.findings.some((f) => atLeast(f.severity, failOn)))) return 1;
     return 0;
   } finally {
     store?.close();
@@ -201,6 +210,21 @@ function plainFileSize(path: string): number | null {
     }
   } catch {
     return null;
+  }
+}
+
+/** --policy FILE: the site policy, or a one-line InputError (exit 2). */
+function loadPolicyFile(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`--policy ${path}: ${(e as Error).message}`, 'POLICY');
+  }
+  try {
+    return loadPolicy(text);
+  } catch (e) {
+    throw new InputError(`--policy ${path}: ${(e as Error).message}`, 'POLICY');
   }
 }
 

@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { AppError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyzeOptions, runAnalyze } from './analyze-command.js';
+import { renderRules } from './rules-command.js';
 import { reportOptions, runReport } from './report-command.js';
 import { runShow, showOptions } from './show-command.js';
 
@@ -22,6 +23,9 @@ async function main(argv: string[]): Promise<number> {
     .command('report', 'review the sessions stored in the database: flagged ones, most severe first', reportOptions, (args) => {
       exitCode = runReport(args);
     })
+    .command('rules', 'list every classifier rule: id, default severity, description', (y) => y, () => {
+      process.stdout.write(renderRules());
+    })
     .command('show <session>', 'one stored session: handshake, certificates, findings', showOptions, (args) => {
       exitCode = runShow(args);
     })
@@ -30,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
     .example('$0 report --format html -o report.html', 'the same review as one self-contained page')
     .example('$0 --pcap capture.pcapng --format jsonl > sessions.jsonl', 'one JSON record per session')
     .example('tcpdump -i eth0 -w - | $0 --pcap -', 'read a capture from stdin')
+    .example('$0 --pcap capture.pcap --policy site.yaml --fail-on high', 'exit 1 when a finding is high or critical')
     .strict()
     .version(TOOL_VERSION)
     .help()

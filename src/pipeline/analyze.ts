@@ -5,6 +5,8 @@
  */
 import { readCapture, type ReadSummary } from '../capture/source.js';
 import { KeyLog, SECRETS_TYPE_TLS_KEY_LOG } from '../keylog/key-log.js';
+import { classifySessions } from '../classify/classifier.js';
+import type { Policy } from '../classify/policy.js';
 import type { CapturedPacket } from '../capture/packet.js';
 import { DecodedPacket, DecodeStatus } from '../decode/decoded-packet.js';
 import { PacketDecoder } from '../decode/packet-decoder.js';
@@ -31,6 +33,8 @@ export interface AnalyzeOptions {
   readChunkBytes?: number;
   /** Called every 4096 packets with the capture bytes read so far (for a progress bar). */
   onProgress?: (bytesRead: number) => void;
+  /** Site policy (--policy): allow-lists, per-rule severities and disables. */
+  policy?: Policy;
 }
 
 export interface RunStats {
@@ -104,6 +108,8 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   stats.sessions = sessions.length;
   stats.certificateParseFailures = certificates.failures;
   sessions.sort(bySessionOrder);
+  // Policy: findings, score and verdict per session, from the facts the stages above found.
+  classifySessions(sessions, { policy: options.policy, tlsPorts: options.ports });
   return { capture, stats, sessions };
 }
 

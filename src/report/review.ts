@@ -3,6 +3,7 @@
  * and the counts the summaries show. Pure functions of the session records.
  */
 import type { SessionRecord, Severity } from '../model/session.js';
+import { isFlagged } from '../classify/severity.js';
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -19,9 +20,7 @@ export function maxSeverity(s: SessionRecord): Severity | null {
 }
 
 /** Flagged: at least one finding, or a verdict other than "ok". */
-export function isFlagged(s: SessionRecord): boolean {
-  return s.findings.length > 0 || s.verdict !== 'ok';
-}
+export { isFlagged };
 
 /** The rule ids of a session's findings, each once, in order of appearance. */
 export function rulesOf(s: SessionRecord): string[] {

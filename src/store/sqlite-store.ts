@@ -13,6 +13,7 @@ import type { Finding, SessionRecord, Severity } from '../model/session.js';
 import { TOOL_VERSION } from '../version.js';
 import { SCHEMA_VERSION } from './migrations.js';
 import { APPLICATION_ID, BUSY_TIMEOUT_MS, SEVERITY_RANK, SQLITE_HEADER, configure, migrate, schemaState } from './schema.js';
+import { isFlagged } from '../classify/severity.js';
 
 export type RunStatus = 'complete' | 'incomplete';
 
@@ -94,9 +95,7 @@ export function maxSeverity(findings: readonly Finding[]): Severity | null {
 }
 
 /** Flagged (what a review lists by default): a finding, or a verdict other than "ok" (as report/review.ts). */
-export function isFlagged(s: SessionRecord): boolean {
-  return s.findings.length > 0 || s.verdict !== 'ok';
-}
+export { isFlagged };
 
 const DEFAULT_BATCH = 500;
 
@@ -378,7 +377,9 @@ function whereClause(f: SessionFilter): { where: string; params: Record<string, 
     terms.push('s.severity_rank >= @rank');
     params.rank = SEVERITY_RANK[f.severity];
   } else if (!f.all && f.rule === undefined) {
-    terms.push("(s.finding_count > 0 OR s.verdict <> 'ok')");
+    // isFlagged (classify/severity.ts): a finding above info, or a verdict other than ok.
+    terms.push("(s.severity_rank >= @flagRank OR s.verdict <> 'ok')");
+    params.flagRank = SEVERITY_RANK.low;
   }
   if (f.rule !== undefined) {
     terms.push('EXISTS (SELECT 1 FROM findings x WHERE x.run_id = s.run_id AND x.session_id = s.session_id AND x.rule = @rule)');

@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../../src/model/session.js';
 import { analyzeCapture } from '../../src/pipeline/analyze.js';
+import { isFlagged } from '../../src/classify/severity.js';
 import { renderReport } from '../../src/report/render.js';
 import { certificate, finding, HOSTILE_SNI, HOSTILE_SUBJECT, session } from '../unit/report/sessions.js';
 
@@ -38,7 +39,9 @@ describe.skipIf(!hasChromium)(title, () => {
     file = join(dir, 'report.html');
     screenshot = join(dir, 'report.png');
     const result = await analyzeCapture(join(root, 'fixtures/loopback-clients.pcap'), { ports: new Set([443]), allPorts: false });
-    sessions = result.sessions.map((s) => structuredClone(s));
+    // A clean base (the classifier's own findings removed), then synthetic findings of
+    // several severities on real sessions.
+    sessions = result.sessions.map((s) => ({ ...structuredClone(s), findings: [], score: 0, verdict: 'ok' as const }));
     // Synthetic findings of several severities on real sessions.
     const add = (i: number, findings: ReturnType<typeof finding>[], score: number, verdict: SessionRecord['verdict']) => {
       const s = sessions[i]!;
@@ -62,7 +65,7 @@ describe.skipIf(!hasChromium)(title, () => {
         chain_error: 'self_signed',
       }),
     );
-    flaggedCount = sessions.filter((s) => s.findings.length > 0 || s.verdict !== 'ok').length;
+    flaggedCount = sessions.filter(isFlagged).length;
     writeFileSync(file, renderReport('html', sessions, { title: 'Review: loopback-clients.pcap', generatedFrom: 'fixtures/loopback-clients.pcap', runs: [{ id: 1, file: 'loopback-clients.pcap', status: 'complete' }] }));
 
     browser = await chromium.launch({
@@ -88,7 +91,8 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await page.locator('#card-critical .n').textContent()).toBe('2');
     expect(await page.locator('#card-high .n').textContent()).toBe('2');
     expect(await page.locator('#card-medium .n').textContent()).toBe('1');
-    expect(await page.locator('#card-rules li').count()).toBe(6);
+    // Top rules count flagged sessions only; the info-only one is context, not flagged.
+    expect(await page.locator('#card-rules li').count()).toBe(5);
     expect(await page.locator('#card-rules li').first().textContent()).toMatch(/^self_signed 2$/);
   });
 
@@ -103,9 +107,9 @@ describe.skipIf(!hasChromium)(title, () => {
     const rows = page.locator('#sessions tbody tr');
     expect(await rows.count()).toBe(flaggedCount);
     const severities = async () => page.locator('#sessions tbody tr:visible td:first-child').allTextContents();
-    expect(await severities()).toEqual(['critical', 'critical', 'high', 'high', 'medium', 'low', 'info']);
+    expect(await severities()).toEqual(['critical', 'critical', 'high', 'high', 'medium', 'low']);
     await page.locator('#sessions th[data-key="sev"] button').click();
-    expect(await severities()).toEqual(['info', 'low', 'medium', 'high', 'high', 'critical', 'critical']);
+    expect(await severities()).toEqual(['low', 'medium', 'high', 'high', 'critical', 'critical']);
     expect(await page.locator('#sessions th[data-key="sev"]').getAttribute('aria-sort')).toBe('ascending');
     await page.locator('#sessions th[data-key="score"] button').click();
     const scores = (await page.locator('#sessions tbody tr td:nth-child(2)').allTextContents()).map(Number);

@@ -90,7 +90,38 @@ describe('analyze --pcap', () => {
   });
 });
 
+describe('classifier on the command line', () => {
+  it('analyze rules lists every rule with its id and severity', () => {
+    const r = run('rules');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^protocol\.not-tls-on-tls-port +high /m);
+    expect(r.stdout).toMatch(/^cert\.self-signed +medium /m);
+  });
+
+  it('--fail-on exits 1 when a finding reaches the severity, 0 otherwise', () => {
+    // The fixture's plain HTTP and SSH flows on 443 are high findings.
+    expect(run('--pcap', fixture, '--no-db', '--format', 'jsonl', '--fail-on', 'high').code).toBe(1);
+    expect(run('--pcap', fixture, '--no-db', '--format', 'jsonl', '--fail-on', 'critical').code).toBe(0);
+  });
+
+  it('--policy allows a server: its findings drop to info and its verdict to ok', () => {
+    const policy = join(tmp, 'site.yaml');
+    writeFileSync(policy, 'allow:\n  servers: [127.0.0.5/32, 127.0.0.6]\n');
+    const r = run('--pcap', fixture, '--no-db', '--format', 'jsonl', '--policy', policy, '--fail-on', 'low');
+    const sessions = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { server_ip: string; verdict: string; findings: { severity: string }[] });
+    for (const s of sessions.filter((x) => x.server_ip === '127.0.0.5' || x.server_ip === '127.0.0.6')) {
+      expect(s.verdict).toBe('ok');
+      expect(s.findings.every((f) => f.severity === 'info')).toBe(true);
+    }
+  });
+});
+
 describe('bad input: one line, exit 2', () => {
+  it('a policy that does not parse', () => {
+    const f = join(tmp, 'bad-policy.json');
+    writeFileSync(f, '{"rules": {"no.such-rule": "high"}}');
+    expectInputError(run('--pcap', fixture, '--no-db', '--policy', f), /--policy/);
+  });
   it('a missing file', () => expectInputError(run('--pcap', join(tmp, 'nope.pcap')), /nope\.pcap/));
   it('a directory', () => expectInputError(run('--pcap', tmp), /directory|EISDIR/i));
   it('an empty file', () => {

@@ -18,6 +18,11 @@ export function goldenSessions(): SessionRecord[] {
     .map((l) => JSON.parse(l) as SessionRecord);
 }
 
+/** The same sessions with the classifier's findings removed: a clean base for store tests. */
+export function cleanSessions(): SessionRecord[] {
+  return goldenSessions().map((s) => ({ ...s, findings: [], score: 0, verdict: 'ok' as const }));
+}
+
 /** A copy of `base` with another id and optional changes (findings set the verdict and score). */
 export function variant(base: SessionRecord, id: string, change: Partial<SessionRecord> & { sni?: string | null } = {}): SessionRecord {
   const s = structuredClone(base);

@@ -11,7 +11,7 @@ import { StorageError } from '../../src/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { APPLICATION_ID } from '../../src/store/schema.js';
 import { SessionStore, toRecordTime, type RunMeta } from '../../src/store/sqlite-store.js';
-import { finding, goldenSessions, variant } from './helpers.js';
+import { cleanSessions, finding, variant } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'analyze-store-'));
 let n = 0;
@@ -26,7 +26,7 @@ afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 
-const sessions = goldenSessions();
+const sessions = cleanSessions();
 const meta = (sha256: string | null, keepRuns = false): RunMeta => ({ file: 'capture.pcap', size: 1234, sha256, options: { ports: [443] }, keepRuns });
 
 function storeRun(store: SessionStore, m: RunMeta, list = sessions): number {

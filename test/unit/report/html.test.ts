@@ -17,13 +17,14 @@ describe('html report', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('<title>Review of test.pcap</title>');
     expect(html).toMatch(/id="card-sessions"><span class="n">6</);
-    expect(html).toMatch(/id="card-flagged"><span class="n">5</);
+    // The info-only session is context, not flagged (classify/severity.ts isFlagged).
+    expect(html).toMatch(/id="card-flagged"><span class="n">4</);
     expect(html).toMatch(/id="card-critical"><span class="n">1</);
     expect(html).toMatch(/<li><code>self_signed<\/code> <span class="count">2<\/span><\/li>/);
     expect(html.match(/<rect class="session /g)).toHaveLength(6);
-    expect(html.match(/<tr data-i=/g)).toHaveLength(5);
-    expect(html.match(/<details class="session"/g)).toHaveLength(5);
-    expect(html).toContain('Flagged sessions (5)');
+    expect(html.match(/<tr data-i=/g)).toHaveLength(4);
+    expect(html.match(/<details class="session"/g)).toHaveLength(4);
+    expect(html).toContain('Flagged sessions (4)');
     const all = renderHtml(sample(), { ...META, all: true });
     expect(all).toContain('All sessions (6)');
     expect(all.match(/<tr data-i=/g)).toHaveLength(6);
@@ -31,7 +32,7 @@ describe('html report', () => {
 
   it('orders the table most severe first', () => {
     const sev = [...html.matchAll(/<tr data-i="\d+" data-severity="(\w+)"/g)].map((m) => m[1]);
-    expect(sev).toEqual(['critical', 'high', 'medium', 'low', 'info']);
+    expect(sev).toEqual(['critical', 'high', 'medium', 'low']);
   });
 
   it('escapes every capture string: no markup from the capture survives', () => {
@@ -67,7 +68,7 @@ describe('html report', () => {
     const [json] = between(html, /<script type="application\/json" id="report-data">/, '</script>');
     expect(json).not.toMatch(/[<>&]/);
     const rows = JSON.parse(json!) as { sni: string; sev: number }[];
-    expect(rows.map((r) => r.sev)).toEqual([5, 4, 3, 2, 1]);
+    expect(rows.map((r) => r.sev)).toEqual([5, 4, 3, 2]);
     expect(rows[1]!.sni).toBe(HOSTILE_SNI);
     expect(rows[2]!.sni).not.toContain(HOSTILE_SUBJECT); // subject only in the search text
     expect(scriptJson(['</script><!--\u2028&\u202eé'])).toBe('["\\u003c/script\\u003e\\u003c!--\\u2028\\u0026\\u202e\\u00e9"]');
