@@ -28,6 +28,7 @@ import { ByteReader } from '../bytes/reader.js';
 import { newClientHello, type ClientHelloModel } from '../model/handshake.js';
 import { applyClientExtension, isRepeatedType, readExtensions } from './extensions.js';
 import { fail, type ParseResult } from './parse-result.js';
+import { readHelloStart } from './hello-start.js';
 import { EXT } from './registry/extension-types.js';
 
 export function parseClientHello(
@@ -35,12 +36,9 @@ export function parseClientHello(
   transport: 't' | 'q' | 'd',
   recordVersion: number,
 ): ParseResult<ClientHelloModel> {
-  const own = body.slice();
-  const r = new ByteReader(own);
-
-  const version = r.u16();
-  const random = r.bytes(32);
-  if (!r.ok) return fail('client_hello_truncated');
+  const start = readHelloStart(body);
+  if (start === null) return fail('client_hello_truncated');
+  const { r, version, random } = start;
 
   // "opaque legacy_session_id<0..32>"
   const sessionIdLen = r.u8();

@@ -24,6 +24,7 @@ import { ByteReader } from '../bytes/reader.js';
 import { newServerHello, type ServerHelloModel } from '../model/handshake.js';
 import { applyServerExtension, isRepeatedType, readExtensions } from './extensions.js';
 import { fail, type ParseResult } from './parse-result.js';
+import { readHelloStart } from './hello-start.js';
 
 /**
  * RFC 8446 §4.1.3: "For reasons of backward compatibility with middleboxes … the
@@ -57,12 +58,9 @@ export function parseServerHello(
   transport: 't' | 'q' | 'd',
   recordVersion: number,
 ): ParseResult<ServerHelloModel> {
-  const own = body.slice();
-  const r = new ByteReader(own);
-
-  const version = r.u16();
-  const random = r.bytes(32);
-  if (!r.ok) return fail('server_hello_truncated');
+  const start = readHelloStart(body);
+  if (start === null) return fail('server_hello_truncated');
+  const { r, version, random } = start;
 
   // TLS 1.3 drafts up to 21 (and the experiments built on them) dropped the session id and
   // compression method: "struct { ProtocolVersion version; Random random; CipherSuite
