@@ -5,6 +5,7 @@
  */
 import type { SessionRecord } from '../model/session.js';
 import { printable } from './escape.js';
+import { maxSeverity } from '../classify/severity.js';
 import { summarize, type Count } from './summary.js';
 
 export interface TextHeader {
@@ -32,11 +33,12 @@ export function renderText(header: TextHeader, sessions: readonly SessionRecord[
   if (sessions.length) {
     out.push('');
     out.push('Sessions (by first packet):');
-    out.push(row('start (UTC)', 'client', 'server', 'proto', 'version', 'sni', 'ja4'));
+    out.push(row('start (UTC)', 'verdict', 'client', 'server', 'proto', 'version', 'sni', 'ja4'));
     for (const x of sessions) {
       out.push(
         row(
           x.start.slice(11, 23),
+          x.verdict === 'ok' ? 'ok' : `${x.verdict.slice(0, 4)}/${maxSeverity(x.findings) ?? '-'}`,
           endpoint(x.client_ip, x.client_port),
           endpoint(x.server_ip, x.server_port),
           x.transport === 'udp' ? `${x.protocol}/u` : x.protocol,
@@ -47,6 +49,9 @@ export function renderText(header: TextHeader, sessions: readonly SessionRecord[
       );
       const cert = certificateLine(x);
       if (cert !== null) out.push(cert);
+      // Why it was flagged, in a word per rule (analyze report / show give the evidence).
+      const flagged = x.findings.filter((f) => f.severity !== 'info').map((f) => `${f.rule} (${f.severity})`);
+      if (x.verdict !== 'ok' && flagged.length > 0) out.push(`    why: ${[...new Set(flagged)].join(', ')}`);
     }
   }
   return out.join('\n') + '\n';
@@ -94,7 +99,7 @@ function endpoint(ip: string, port: number): string {
 }
 
 function row(...cells: string[]): string {
-  const widths = [12, 21, 21, 7, 9, 30];
+  const widths = [12, 11, 21, 21, 7, 9, 30];
   return cells
     .map((c, i) => {
       const w = widths[i];
