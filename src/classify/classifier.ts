@@ -32,6 +32,8 @@ import { EMPTY_INTEL, type ClassifyContext, type IntelLookup, type Rule } from '
 import { RULES } from './rules/index.js';
 import { buildRunIndex } from './run-index.js';
 import { SEVERITY_WEIGHTS, severityRank } from './severity.js';
+import { EMPTY_DNS, type DnsLookup } from '../dns/dns-log.js';
+import type { BaselineLookup } from '../baseline/baseline.js';
 
 export { maxSeverity, atLeast, severityRank, parseSeverity, SEVERITIES, SEVERITY_WEIGHTS } from './severity.js';
 
@@ -53,6 +55,10 @@ export interface ClassifyOptions {
   c2Traits?: readonly C2Trait[];
   /** Service ports for protocol.not-tls-on-tls-port (default DEFAULT_TLS_PORTS; pass the run's --ports). */
   tlsPorts?: ReadonlySet<number>;
+  /** The run's DNS log (dns.* rules); default: nothing resolved. */
+  dns?: DnsLookup;
+  /** The site baseline (baseline.* rules); default: none. */
+  baseline?: BaselineLookup | null;
 }
 
 export interface RuleInfo {
@@ -121,6 +127,8 @@ export function buildContext(sessions: readonly SessionRecord[], options: Classi
     intel: options.intel ?? EMPTY_INTEL,
     c2Traits,
     tlsPorts: options.tlsPorts ?? DEFAULT_TLS_PORTS,
+    dns: options.dns ?? EMPTY_DNS,
+    baseline: options.baseline ?? null,
   };
 }
 

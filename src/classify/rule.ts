@@ -7,6 +7,8 @@ import type { Finding, SessionRecord, Severity } from '../model/session.js';
 import type { Policy } from './policy.js';
 import type { RunIndex } from './run-index.js';
 import type { C2Trait } from './c2-traits.js';
+import type { DnsLookup } from '../dns/dns-log.js';
+import type { BaselineLookup } from '../baseline/baseline.js';
 
 export interface Rule {
   /** Stable id, e.g. "cert.self-signed" (stored, matched by policies: never rename). */
@@ -36,6 +38,24 @@ export interface IntelLookup {
   ja3s(hash: string): IntelMatch | null;
   certSha1(hex: string): IntelMatch | null;
   certSha256(hex: string): IntelMatch | null;
+  /** The name (or a parent domain of it) is on a popular-domain list (e.g. Majestic top 10k). */
+  popularDomain?(name: string): IntelMatch | null;
+  /** The provider that owns the name (provider domain lists, provider issuer seed), or null. */
+  providerOf?(name: string): ProviderMatch | null;
+  /** A certificate (SHA-1 or SHA-256 hex) is a publicly trusted CA certificate (Mozilla/CCADB, provider CA lists). */
+  publicCa?(hex: string): IntelMatch | null;
+}
+
+/** A well-known provider owning a name, and the issuer organisations it is expected to use. */
+export interface ProviderMatch {
+  provider: string;
+  /** The listed domain or suffix that matched (".google.com" = suffix). */
+  domain: string;
+  list: string;
+  /** Issuer O values the provider uses for its own names (empty: unknown, no issuer check). */
+  expectedIssuers: string[];
+  /** Confidence of the issuer list (the seed is hand-compiled and unverified). */
+  issuerConfidence: string | null;
 }
 
 /** The lookup used until intel is imported: nothing matches. */
@@ -54,6 +74,11 @@ export interface ClassifyContext {
   c2Traits: readonly C2Trait[];
   /** Ports where anything but TLS/QUIC/DTLS is out of place. */
   tlsPorts: ReadonlySet<number>;
+  // --- DNS correlation and site baseline (dns.*, baseline.* rules) ---
+  /** What the capture's DNS responses said (EMPTY_DNS when none were parsed). */
+  dns: DnsLookup;
+  /** The site baseline (`analyze learn`), or null when the store holds none. */
+  baseline: BaselineLookup | null;
 }
 
 /** Build a finding; `evidence` names the exact values that made the rule fire. */

@@ -20,6 +20,8 @@ import { atLeast, SEVERITIES } from '../classify/severity.js';
 import { KeyLog } from '../keylog/key-log.js';
 import type { ParsedCertificate } from '../x509/certificate.js';
 import { parseCaBundle } from '../x509/pem.js';
+import { loadBaseline } from '../baseline/baseline-store.js';
+import { loadIntel } from '../intel/lookup.js';
 
 /** Where `analyze --pcap` stores runs, and `analyze report` reads them, without --db: in the current directory. */
 export const DEFAULT_DB = 'analyze.db';
@@ -72,6 +74,10 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   // Opened before the capture is read: a database that is not ours fails fast, with one line.
   const dbPath = dbOption(args.db);
   const store = dbPath !== null ? SessionStore.open(dbPath) : null;
+  // The site baseline (`analyze learn`) in that database, if any: the baseline.* rules use it.
+  const baseline = dbPath !== null ? loadBaseline(dbPath) : null;
+  // Intel imported with `analyze intel import` into that database, if any (intel.*, cert.impersonation, C2 traits).
+  const intel = dbPath !== null ? loadIntel(dbPath) : null;
   try {
     let runId: number | null = null;
     if (store !== null) {
@@ -86,7 +92,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     let result: AnalyzeResult;
     try {
       const progress = ProgressBar.wanted(process.stderr, args.quiet) ? new ProgressBar(process.stderr, plainFileSize(pcap)) : null;
-      result = await analyzeCapture(pcap, { ports, allPorts: args['all-ports'], caCertificates, keyLog, policy, onProgress: progress ? (n) => progress.update(n) : undefined });
+      result = await analyzeCapture(pcap, { ports, allPorts: args['all-ports'], caCertificates, keyLog, policy, baseline, intel: intel?.lookup, c2Traits: intel?.c2Traits, onProgress: progress ? (n) => progress.update(n) : undefined });
       progress?.done();
     } catch (e) {
       if (store !== null && runId !== null) store.deleteRun(runId);

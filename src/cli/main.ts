@@ -11,6 +11,8 @@ import { analyzeOptions, runAnalyze } from './analyze-command.js';
 import { renderRules } from './rules-command.js';
 import { reportOptions, runReport } from './report-command.js';
 import { runShow, showOptions } from './show-command.js';
+import { intelOptions } from './intel-command.js';
+import { learnOptions, runLearn } from './learn-command.js';
 
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -29,7 +31,12 @@ async function main(argv: string[]): Promise<number> {
     .command('show <session>', 'one stored session: handshake, certificates, findings', showOptions, (args) => {
       exitCode = runShow(args);
     })
+    .command('learn', 'record a capture of normal traffic as the site baseline (fingerprints, servers, certificates)', learnOptions, async (args) => {
+      exitCode = await runLearn(args);
+    })
+    .command('intel', 'import indicator lists into the database (intel import FILE...), list them (intel list)', intelOptions, () => {})
     .example('$0 --pcap capture.pcap', 'summary of every session on port 443, stored in ./analyze.db')
+    .example('$0 learn --pcap clean.pcap', 'record normal traffic; later runs with the same --db flag new fingerprints, servers, certificates')
     .example('$0 report --severity high', 'flagged sessions of every stored run, high and critical')
     .example('$0 report --format html -o report.html', 'the same review as one self-contained page')
     .example('$0 --pcap capture.pcapng --format jsonl > sessions.jsonl', 'one JSON record per session')

@@ -103,6 +103,17 @@ export const LIMITS = {
   maxChainDepth: 10,
   /** Signature checks one chain validation may spend while building paths. */
   maxVerificationsPerChain: 32,
+
+  // DNS correlation (dns/): hitting a cap marks the DNS log incomplete (`dns_limit_reached`), and
+  // the DNS rules then stay silent rather than guess.
+  /** Answer records kept from one DNS message (A, AAAA, CNAME); questions likewise. */
+  maxDnsRecordsPerMessage: 256,
+  /** Distinct names the DNS log remembers (with their addresses and CNAME targets). */
+  maxDnsNames: 100_000,
+  /** Distinct addresses the DNS log remembers (with the names that gave them). */
+  maxDnsAddresses: 100_000,
+  /** Addresses (or CNAME targets) kept per name, and names kept per address. */
+  maxDnsValuesPerKey: 64,
 } as const;
 
 export type Limits = typeof LIMITS;

@@ -7,6 +7,8 @@ import { readCapture, type ReadSummary } from '../capture/source.js';
 import { KeyLog, SECRETS_TYPE_TLS_KEY_LOG } from '../keylog/key-log.js';
 import { classifySessions } from '../classify/classifier.js';
 import type { Policy } from '../classify/policy.js';
+import type { IntelLookup } from '../classify/rule.js';
+import type { C2Trait } from '../classify/c2-traits.js';
 import type { CapturedPacket } from '../capture/packet.js';
 import { DecodedPacket, DecodeStatus } from '../decode/decoded-packet.js';
 import { PacketDecoder } from '../decode/packet-decoder.js';
@@ -16,6 +18,8 @@ import type { SessionRecord } from '../model/session.js';
 import { toSessionRecord } from '../session/session-record.js';
 import { CertificateAnalyzer } from '../x509/certificate-record.js';
 import type { ParsedCertificate } from '../x509/certificate.js';
+import { DnsLog } from '../dns/dns-log.js';
+import type { BaselineLookup } from '../baseline/baseline.js';
 
 export interface AnalyzeOptions {
   /** Service ports: flows touching them are always reported (default 443). */
@@ -35,6 +39,12 @@ export interface AnalyzeOptions {
   onProgress?: (bytesRead: number) => void;
   /** Site policy (--policy): allow-lists, per-rule severities and disables. */
   policy?: Policy;
+  /** Imported indicator lists (`analyze intel import`) for the intel.* and cert.impersonation rules. */
+  intel?: IntelLookup;
+  /** C2 default-certificate traits (imported c2_cert_traits.csv rows). */
+  c2Traits?: readonly C2Trait[];
+  /** Site baseline (`analyze learn`) for the baseline.* rules; none by default. */
+  baseline?: BaselineLookup | null;
 }
 
 export interface RunStats {
@@ -56,6 +66,8 @@ export interface AnalyzeResult {
   stats: RunStats;
   /** Ordered by first packet, then by endpoints (deterministic). */
   sessions: SessionRecord[];
+  /** What the capture's DNS responses said (dns.* rules). */
+  dns: DnsLog;
 }
 
 export async function analyzeCapture(source: string, options: AnalyzeOptions): Promise<AnalyzeResult> {
@@ -74,6 +86,7 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   const table = new FlowTable({ ...options, secrets: keyLog }, onFlowEnd);
   const decoder = new PacketDecoder();
   const decoded = new DecodedPacket();
+  const dns = new DnsLog();
 
   const onProgress = options.onProgress;
   let bytesRead = 0;
@@ -87,6 +100,8 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
     if (status === DecodeStatus.Transport) {
       stats.transportPackets++;
       table.packet(pkt.tsUs, decoded);
+      // DNS responses (source port 53) feed the DNS log; other traffic pays this port check only.
+      if (decoded.srcPort === 53) feedDns(dns, pkt.tsUs, decoded);
     } else if (status === DecodeStatus.Malformed) {
       const name = decoder.problem;
       stats.malformed[name] = (stats.malformed[name] ?? 0) + 1;
@@ -109,8 +124,14 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   stats.certificateParseFailures = certificates.failures;
   sessions.sort(bySessionOrder);
   // Policy: findings, score and verdict per session, from the facts the stages above found.
-  classifySessions(sessions, { policy: options.policy, tlsPorts: options.ports });
-  return { capture, stats, sessions };
+  classifySessions(sessions, { policy: options.policy, tlsPorts: options.ports, dns, baseline: options.baseline ?? null, intel: options.intel, c2Traits: options.c2Traits });
+  return { capture, stats, sessions, dns };
+}
+
+function feedDns(dns: DnsLog, ts: number, p: DecodedPacket): void {
+  const payload = p.data.subarray(p.payloadOff, p.payloadEnd);
+  if (p.proto === 17) dns.udp(ts, payload);
+  else if (p.proto === 6) dns.tcp(ts, payload);
 }
 
 /** A flow is reported when it touches a service port (or --all-ports), or carries TLS anywhere (also inside OpenVPN). */

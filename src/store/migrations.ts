@@ -115,6 +115,26 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX findings_rule ON findings (rule);
   CREATE INDEX session_certificates_sha256 ON session_certificates (sha256);
   `,
+  // 2 -> 3: intel rows carry their verdict, label, the file they were imported from (a re-import
+  // of the same file replaces its rows) and kind-specific details; `source` stays the list name.
+  `
+  CREATE TABLE intel_new (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    listed_at  TEXT,
+    reason     TEXT,
+    verdict    TEXT NOT NULL DEFAULT 'malicious' CHECK (verdict IN ('malicious', 'benign', 'info')),
+    file       TEXT NOT NULL DEFAULT '',
+    extra      TEXT,
+    UNIQUE (file, kind, value, source)
+  );
+  INSERT INTO intel_new (id, kind, value, source, listed_at, reason) SELECT id, kind, value, source, listed_at, reason FROM intel;
+  DROP TABLE intel;
+  ALTER TABLE intel_new RENAME TO intel;
+  CREATE INDEX intel_kind_value ON intel (kind, value);
+  `,
 ];
 
 /** The schema version this build writes and expects. */

@@ -12,6 +12,7 @@ import { certEmptySubject } from './cert-empty-subject.js';
 import { certOpensslDefault } from './cert-openssl-default.js';
 import { certC2Default } from './cert-c2-default.js';
 import { certSniMismatch } from './cert-sni-mismatch.js';
+import { certImpersonation } from './cert-impersonation.js';
 import { sniMissing } from './sni-missing.js';
 import { sniIpLiteral } from './sni-ip-literal.js';
 import { sniDgaLike } from './sni-dga-like.js';
@@ -24,14 +25,22 @@ import { beaconRegularInterval } from './beacon-regular-interval.js';
 import { intelClientFingerprint } from './intel-client-fingerprint.js';
 import { intelServerFingerprint } from './intel-server-fingerprint.js';
 import { intelCertificate } from './intel-certificate.js';
+import { dnsUnresolvedDestination } from './dns-unresolved-destination.js';
+import { dnsSniIpMismatch } from './dns-sni-ip-mismatch.js';
+import { baselineNewFingerprint } from './baseline-new-fingerprint.js';
+import { baselineNewCertificate } from './baseline-new-certificate.js';
+import { baselineNewServer } from './baseline-new-server.js';
 
 export const RULES: readonly Rule[] = [
   notTlsOnTlsPort,
   certSelfSigned, certUnknownIssuer, certExpired, certNotYetValid, certValidityTooLong, certWeakKey, certWeakSignature,
-  certEmptySubject, certOpensslDefault, certC2Default, certSniMismatch,
+  certEmptySubject, certOpensslDefault, certC2Default, certSniMismatch, certImpersonation,
   sniMissing, sniIpLiteral, sniDgaLike,
   tlsLegacyVersion, tlsWeakCipher, tlsHandshakeFailure,
   fingerprintRare, fingerprintC2Default,
   beaconRegularInterval,
   intelClientFingerprint, intelServerFingerprint, intelCertificate,
+  // DNS correlation and site baseline
+  dnsUnresolvedDestination, dnsSniIpMismatch,
+  baselineNewFingerprint, baselineNewCertificate, baselineNewServer,
 ];
