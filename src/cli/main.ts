@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     .command('learn', 'record a capture of normal traffic as the site baseline (fingerprints, servers, certificates)', learnOptions, async (args) => {
       exitCode = await runLearn(args);
     })
-    .command('intel', 'import indicator lists into the database (intel import FILE...), list them (intel list)', intelOptions, () => {})
+    .command('intel', 'import indicator lists into the database (intel import FILE...), list them (intel list), download the abuse.ch feeds (intel update)', intelOptions, () => {})
     .example('$0 --pcap capture.pcap', 'summary of every session on port 443, stored in ./analyze.db')
     .example('$0 learn --pcap clean.pcap', 'record normal traffic; later runs with the same --db flag new fingerprints, servers, certificates')
     .example('$0 report --severity high', 'flagged sessions of every stored run, high and critical')
