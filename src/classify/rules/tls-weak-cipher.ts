@@ -18,6 +18,17 @@ export function weakness(name: string): string | null {
   return null;
 }
 
+/** weakness() by cipher code, remembered: a run sees the same few hundred codes over and over. */
+const weaknessByCode = new Map<number, string | null>();
+function weaknessOf(code: number): string | null {
+  let w = weaknessByCode.get(code);
+  if (w === undefined) {
+    w = weakness(cipherName(code));
+    weaknessByCode.set(code, w);
+  }
+  return w;
+}
+
 /** Cipher suite codes the client offered, or null when no ClientHello string is available. */
 export function offeredCiphers(ja3String: string | null, ja4R: string | null): number[] | null {
   if (ja3String) {
@@ -44,8 +55,7 @@ export const tlsWeakCipher: Rule = {
       if (w) return [finding(this, `server selected ${w} cipher suite ${t.cipher}`, { cipher: t.cipher, weakness: w, version: t.version })];
     }
     const offered = (offeredCiphers(t.ja3_string, t.ja4_r) ?? [])
-      .map((code) => ({ code, name: cipherName(code) }))
-      .map((c) => ({ ...c, weakness: weakness(c.name) }))
+      .map((code) => ({ code, name: cipherName(code), weakness: weaknessOf(code) }))
       .filter((c) => c.weakness !== null);
     if (offered.length === 0) return [];
     return [finding(this, `client offered ${offered.length} weak cipher suite(s): ${offered.slice(0, 5).map((c) => c.name).join(', ')}${offered.length > 5 ? ', ...' : ''}`,
