@@ -24,9 +24,8 @@
  * names) points into that copy, so the model owns its bytes and outlives the packet.
  */
 
-import { ByteReader } from '../bytes/reader.js';
 import { newClientHello, type ClientHelloModel } from '../model/handshake.js';
-import { applyClientExtension, isRepeatedType, readExtensions } from './extensions.js';
+import { applyClientExtension, decodeEachExtension, readExtensions } from './extensions.js';
 import { fail, type ParseResult } from './parse-result.js';
 import { readHelloStart } from './hello-start.js';
 import { EXT } from './registry/extension-types.js';
@@ -81,21 +80,11 @@ export function parseClientHello(
 
 /** Decodes the extensions the model names; only the first of a duplicated type counts. */
 function decodeClientExtensions(m: ClientHelloModel): void {
-  const exts = m.extensions;
-  // One reader, reset onto each extension body in turn.
-  const r = new ByteReader();
-  let duplicate = false;
-  for (let i = 0; i < exts.length; i++) {
-    const e = exts[i]!;
-    if (isRepeatedType(exts, i)) {
-      duplicate = true;
-      continue;
-    }
-    r.reset(e.data);
-    applyClientExtension(m, e.type, r);
+  const last = m.extensions.length - 1;
+  decodeEachExtension(m.extensions, m.anomalies, (type, r, i) => {
+    applyClientExtension(m, type, r);
     // RFC 8446 §4.2.11: "The "pre_shared_key" extension MUST be the last extension in the
     // ClientHello".
-    if (e.type === EXT.preSharedKey && i !== exts.length - 1) m.anomalies.push('pre_shared_key_not_last');
-  }
-  if (duplicate) m.anomalies.push('extensions_duplicate');
+    if (type === EXT.preSharedKey && i !== last) m.anomalies.push('pre_shared_key_not_last');
+  });
 }

@@ -10,7 +10,7 @@
  * rejected body leaves the field empty.
  */
 
-import type { ByteReader } from '../bytes/reader.js';
+import { ByteReader } from '../bytes/reader.js';
 import { LIMITS } from '../config/limits.js';
 import type { ClientHelloModel, RawExtension, ServerHelloModel } from '../model/handshake.js';
 import { EXT } from './registry/extension-types.js';
@@ -63,6 +63,29 @@ export function isRepeatedType(exts: RawExtension[], i: number): boolean {
   const type = exts[i]!.type;
   for (let j = 0; j < i; j++) if (exts[j]!.type === type) return true;
   return false;
+}
+
+/**
+ * Decodes a hello's extensions through `apply`, one reader reset onto each body in turn; a type
+ * already seen is skipped (RFC 8446 §4.2: "There MUST NOT be more than one extension of the same
+ * type") and named once as `extensions_duplicate` in `anomalies`.
+ */
+export function decodeEachExtension(
+  exts: RawExtension[],
+  anomalies: string[],
+  apply: (type: number, r: ByteReader, index: number) => void,
+): void {
+  const r = new ByteReader();
+  let duplicate = false;
+  for (let i = 0; i < exts.length; i++) {
+    const e = exts[i]!;
+    if (isRepeatedType(exts, i)) {
+      duplicate = true;
+      continue;
+    }
+    apply(e.type, r.reset(e.data), i);
+  }
+  if (duplicate) anomalies.push('extensions_duplicate');
 }
 
 /** True when the reader has read its whole span without running past it. */

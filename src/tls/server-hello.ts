@@ -22,7 +22,7 @@
 
 import { ByteReader } from '../bytes/reader.js';
 import { newServerHello, type ServerHelloModel } from '../model/handshake.js';
-import { applyServerExtension, isRepeatedType, readExtensions } from './extensions.js';
+import { applyServerExtension, decodeEachExtension, readExtensions } from './extensions.js';
 import { fail, type ParseResult } from './parse-result.js';
 import { readHelloStart } from './hello-start.js';
 
@@ -95,18 +95,7 @@ export function parseServerHello(
   m.hasExtensionsBlock = true;
   if (r.remaining > 0) m.anomalies.push('server_hello_trailing_bytes');
 
-  const exts = m.extensions;
-  const er = new ByteReader();
-  let duplicate = false;
-  for (let i = 0; i < exts.length; i++) {
-    const e = exts[i]!;
-    if (isRepeatedType(exts, i)) {
-      duplicate = true;
-      continue;
-    }
-    applyServerExtension(m, e.type, er.reset(e.data));
-  }
-  if (duplicate) m.anomalies.push('extensions_duplicate');
+  decodeEachExtension(m.extensions, m.anomalies, (type, r) => applyServerExtension(m, type, r));
   return { ok: true, value: m };
 }
 
