@@ -47,8 +47,9 @@ for a in "$@"; do
   esac
 done
 
-say() { printf '[make-fixtures] %s\n' "$*" >&2; }
-die() { printf 'make-fixtures.sh: %s\n' "$*" >&2; exit 1; }
+FIXTURE_SCRIPT=make-fixtures
+# shellcheck source=fixture-lib.sh
+source "$ROOT/scripts/fixture-lib.sh"
 
 CAPTURES=("$BASE.pcap" "$BASE.pcapng" "$BASE.nsec.pcap" "$BASE.pcap.gz" "$BASE-sll2.pcap")
 have_all=1
@@ -69,24 +70,12 @@ if [[ $have_all == 1 && $FORCE == 0 ]]; then
   exit 0
 fi
 
-[[ $(id -u) == 0 ]] || die "run as root (tcpdump on lo and servers on port 443)"
-for t in openssl curl node python3 gnutls-cli gnutls-serv tcpdump editcap tshark capinfos ss gzip timeout; do
-  command -v "$t" >/dev/null || die "missing tool: $t"
-done
+require_root_and_tools openssl curl node python3 gnutls-cli gnutls-serv tcpdump editcap tshark capinfos ss gzip timeout
 if ss -Hltn '( sport = :443 or sport = :8443 )' | grep -q .; then
   die "something already listens on port 443 or 8443: $(ss -Hltnp '( sport = :443 or sport = :8443 )' | head -3 | tr '\n' ' ')"
 fi
 
-WORK=$(mktemp -d /tmp/tls443-fixtures.XXXXXX)
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [[ -n ${KEEP_WORK:-} ]]; then say "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-cd "$WORK"
+make_workdir tls443-fixtures
 
 # ---------------------------------------------------------------- 1. test PKI
 say "making the test PKI in $WORK"
@@ -187,16 +176,6 @@ start srv-node node servers.mjs
 start srv-gnutls gnutls-serv --http --httpdata=gnutls-http.txt -p 8443 --alpn=http/1.1 \
   --x509certfile=rsa-chain.pem --x509keyfile=rsa.key
 
-wait_listen() { # wait_listen ADDR:PORT... (as `ss -ltn` prints them)
-  local a i
-  for a in "$@"; do
-    for i in $(seq 1 100); do
-      ss -Hltn | awk '{print $4}' | grep -qxF "$a" && break
-      [[ $i == 100 ]] && { tail -n 5 ./*.log >&2 || true; die "no server listens on $a"; }
-      sleep 0.1
-    done
-  done
-}
 wait_listen 127.0.0.1:443 127.0.0.2:443 127.0.0.3:443 '[::1]:443' 127.0.0.5:443 127.0.0.6:443 '0.0.0.0:8443'
 
 # ---------------------------------------------------------------- 3. capture while clients connect
@@ -205,9 +184,7 @@ start tcpdump-lo  tcpdump -i lo  -s 0 -B 32768 -U --immediate-mode -Z root -w lo
 TCPDUMP_PIDS=("${PIDS[-1]}")
 start tcpdump-any tcpdump -i any -s 0 -B 32768 -U --immediate-mode -Z root -w any.pcap "$FILTER"
 TCPDUMP_PIDS+=("${PIDS[-1]}")
-for l in tcpdump-lo.log tcpdump-any.log; do
-  for i in $(seq 1 100); do grep -q 'listening on' "$l" && break; [[ $i == 100 ]] && die "tcpdump did not start: $(cat "$l")"; sleep 0.1; done
-done
+wait_tcpdump tcpdump-lo.log tcpdump-any.log
 sleep 0.5
 
 KEYLOG="$WORK/keylog"; : > "$KEYLOG"

@@ -50,29 +50,18 @@ for a in "$@"; do
   esac
 done
 
-say() { printf '[make-mixed-fixture] %s\n' "$*" >&2; }
-die() { printf 'make-mixed-fixture.sh: %s\n' "$*" >&2; exit 1; }
+FIXTURE_SCRIPT=make-mixed-fixture
+# shellcheck source=fixture-lib.sh
+source "$ROOT/scripts/fixture-lib.sh"
 
 if [[ -s "$OUT/$BASE.pcap" && -s "$OUT/mixed-site-ca.pem" && $FORCE == 0 ]]; then
   say "fixtures/$BASE.pcap already exists (use --force to capture again)"
   exit 0
 fi
-[[ $(id -u) == 0 ]] || die "run as root (tcpdump on lo and servers on port 443)"
-for t in openssl curl node python3 tcpdump tshark capinfos ss timeout; do
-  command -v "$t" >/dev/null || die "missing tool: $t"
-done
+require_root_and_tools openssl curl node python3 tcpdump tshark capinfos ss timeout
 ss -Hltn '( sport = :443 )' | grep -q . && die "something already listens on port 443"
 
-WORK=$(mktemp -d /tmp/tls443-mixed.XXXXXX)
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [[ -n ${KEEP_WORK:-} ]]; then say "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-cd "$WORK"
+make_workdir tls443-mixed
 
 # ---------------------------------------------------------------- 1. PKI
 say "making the PKI in $WORK"
@@ -217,19 +206,13 @@ sserver 127.0.2.8 www.pem www.key -cert_chain ../inter.pem -tls1 -cipher 'DEFAUL
 sserver 127.0.3.1 www.pem www.key -cert_chain ../inter.pem
 
 ADDRS=(127.0.1.1 127.0.1.2 127.0.2.1 127.0.2.2 127.0.2.3 127.0.2.4 127.0.2.5 127.0.2.6 127.0.2.7 127.0.2.8 127.0.2.9 127.0.2.10 127.0.3.1)
-for a in "${ADDRS[@]}"; do
-  for i in $(seq 1 100); do
-    ss -Hltn | awk '{print $4}' | grep -qxF "$a:443" && break
-    [[ $i == 100 ]] && { tail -n 5 ./*.log >&2 || true; die "no server listens on $a:443"; }
-    sleep 0.1
-  done
-done
+wait_listen "${ADDRS[@]/%/:443}"
 
 # ---------------------------------------------------------------- 3. capture while clients connect
 tcpdump -i lo -s 0 -B 32768 -U --immediate-mode -Z root -w lo.pcap 'tcp port 443' > tcpdump.log 2>&1 &
 PIDS+=($!)
 TCPDUMP_PID=$!
-for i in $(seq 1 100); do grep -q 'listening on' tcpdump.log && break; [[ $i == 100 ]] && die "tcpdump did not start: $(cat tcpdump.log)"; sleep 0.1; done
+wait_tcpdump tcpdump.log
 sleep 0.5
 
 printf 'n\tclient\tserver\tclass\n' > connections.tsv
