@@ -8,25 +8,11 @@ import { LIMITS } from '../../../src/config/limits.js';
 import { Flow } from '../../../src/flow/flow.js';
 import { concat, hex, record } from '../tls/helpers.js';
 import { CH_1RTT, SH_1RTT } from '../tls/rfc8448.js';
+import { CLIENT_SID, SERVER_SID, control, u32 } from '../protocol/openvpn-packets.js';
 
-const CLIENT_SID = hex('c1c2c3c4c5c6c7c8');
-const SERVER_SID = hex('5152535455565758');
-const be32 = (n: number): Uint8Array => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
-
-/** A control packet (one datagram) with a SHA-1 --tls-auth block (20-byte HMAC, replay packet-id, time). */
+/** A (one datagram) control packet with a SHA-1 --tls-auth block (20-byte HMAC, replay packet-id, time). */
 function packet(opcode: number, sid: Uint8Array, replayId: number, acks: number[], remote: Uint8Array, id: number, payload: Uint8Array): Uint8Array {
-  return concat(
-    Uint8Array.of(opcode << 3),
-    sid,
-    new Uint8Array(20).fill(0x5a),
-    be32(replayId),
-    be32(0x65000000),
-    Uint8Array.of(acks.length),
-    ...acks.map(be32),
-    acks.length > 0 ? remote : new Uint8Array(0),
-    be32(id),
-    payload,
-  );
+  return control(opcode, { sid, hmac: 20, replayId, acks, remote, id, payload });
 }
 
 const clientHello = record(22, 0x0301, hex(CH_1RTT));
@@ -100,7 +86,7 @@ describe('Flow: TLS inside OpenVPN over UDP', () => {
 
   it('tls-crypt: the session is OpenVPN without TLS, and says why', () => {
     const flow = new Flow('udp', '10.0.0.1', 50000, '10.0.0.2', 1194, 0, 0, false, true);
-    const reset = concat(Uint8Array.of(7 << 3), CLIENT_SID, be32(1), be32(0x65000000), new Uint8Array(32).fill(0x3c), hex('9d41e2077b'));
+    const reset = concat(Uint8Array.of(7 << 3), CLIENT_SID, u32(1), u32(0x65000000), new Uint8Array(32).fill(0x3c), hex('9d41e2077b'));
     feed(flow, 0, reset);
     flow.finish();
     expect(flow.protocol).toBe('openvpn');

@@ -8,26 +8,11 @@ import { TCP_ACK, TCP_SYN } from '../../../src/decode/decoded-packet.js';
 import { Flow } from '../../../src/flow/flow.js';
 import { concat, hex, record } from '../tls/helpers.js';
 import { CH_1RTT, SH_1RTT } from '../tls/rfc8448.js';
-
-const CLIENT_SID = hex('c1c2c3c4c5c6c7c8');
-const SERVER_SID = hex('5152535455565758');
-const be32 = (n: number): Uint8Array => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+import { CLIENT_SID, SERVER_SID, control, framed, u32 } from '../protocol/openvpn-packets.js';
 
 /** A framed control packet with a SHA-1 --tls-auth block (20-byte HMAC, replay packet-id, time). */
 function packet(opcode: number, sid: Uint8Array, replayId: number, acks: number[], remote: Uint8Array, id: number, payload: Uint8Array): Uint8Array {
-  const body = concat(
-    Uint8Array.of(opcode << 3),
-    sid,
-    new Uint8Array(20).fill(0x5a),
-    be32(replayId),
-    be32(0x65000000),
-    Uint8Array.of(acks.length),
-    ...acks.map(be32),
-    acks.length > 0 ? remote : new Uint8Array(0),
-    be32(id),
-    payload,
-  );
-  return concat(Uint8Array.of(body.length >> 8, body.length & 0xff), body);
+  return framed(control(opcode, { sid, hmac: 20, replayId, acks, remote, id, payload }));
 }
 
 describe('Flow: TLS inside OpenVPN over TCP', () => {
@@ -59,7 +44,7 @@ describe('Flow: TLS inside OpenVPN over TCP', () => {
   it('tls-crypt: the session is OpenVPN without TLS, and says why', () => {
     const flow = new Flow('tcp', '10.0.0.1', 50000, '10.0.0.2', 443, 0, 0, true, true);
     // V2 hard reset under --tls-crypt: session_id, replay packet-id 1, time, 32-byte tag, 5 encrypted bytes.
-    const reset = concat(Uint8Array.of(7 << 3), CLIENT_SID, be32(1), be32(0x65000000), new Uint8Array(32).fill(0x3c), hex('9d41e2077b'));
+    const reset = concat(Uint8Array.of(7 << 3), CLIENT_SID, u32(1), u32(0x65000000), new Uint8Array(32).fill(0x3c), hex('9d41e2077b'));
     flow.tcpSegment(0, 1000, TCP_SYN, new Uint8Array(0));
     flow.tcpSegment(0, 1001, TCP_ACK, concat(Uint8Array.of(0, reset.length), reset));
     flow.finish();
