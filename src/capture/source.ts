@@ -32,6 +32,14 @@ export interface ReadOptions {
   stdin?: Readable;
   /** Overrides of the read caps (tests). */
   limits?: { readChunkBytes?: number; maxGunzipBytes?: number };
+  /** Every raw chunk as it is read (before gunzip), e.g. to hash the file. Valid during the call only. */
+  onBytes?: (chunk: Uint8Array) => void;
+  /**
+   * Stops the reading (Ctrl-C): the packets read so far stand, and the summary says
+   * `interrupted`. A regular file is read synchronously, so the signal is looked at between
+   * groups of chunks (every ~64 MiB).
+   */
+  signal?: AbortSignal;
 }
 
 export interface ReadSummary {
@@ -43,11 +51,14 @@ export interface ReadSummary {
   format: 'pcap' | 'pcapng' | 'unknown';
   /** Link types of the file or of its interfaces, in order of appearance. */
   linkTypes: number[];
+  /** Reading was stopped by ReadOptions.signal before the end of the input. */
+  interrupted: boolean;
   /** The capture was gzip-compressed. */
   compressed: boolean;
   secretsBlocks: number;
 }
 
+const YIELD_EVERY_BYTES = 64 * 1024 * 1024;
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
@@ -62,7 +73,7 @@ export async function readCapture(source: string, sink: PacketSink, opts: ReadOp
     opts.onProblem?.(p);
   };
   const parser = new CaptureParser(sink, onProblem, opts.onSecrets);
-  const run = new Run(source, parser, onProblem, opts.limits?.maxGunzipBytes ?? LIMITS.maxGunzipBytes);
+  const run = new Run(source, parser, onProblem, opts.limits?.maxGunzipBytes ?? LIMITS.maxGunzipBytes, opts.onBytes, opts.signal);
 
   if (source === '-') {
     const stdin = opts.stdin ?? process.stdin;
@@ -73,13 +84,15 @@ export async function readCapture(source: string, sink: PacketSink, opts: ReadOp
   } else {
     await readPath(source, run, opts.limits?.readChunkBytes ?? LIMITS.readChunkBytes);
   }
-  if (!run.stoppedByDriver) parser.end();
+  const interrupted = opts.signal?.aborted === true;
+  if (!run.stoppedByDriver && !interrupted) parser.end();
   return {
     packets: parser.packets,
     bytes: parser.bytesPushed,
     problems,
     format: parser.format ?? 'unknown',
     linkTypes: [...parser.linkTypes],
+    interrupted,
     compressed: run.compressed,
     secretsBlocks: parser.secretsBlocks,
   };
@@ -115,9 +128,18 @@ async function readPath(path: string, run: Run, chunkBytes: number): Promise<voi
       return;
     }
     // The hot path: synchronous reads into one buffer, each chunk parsed before the next read.
+    // Every YIELD_EVERY_BYTES the event loop gets a turn, so that Ctrl-C (run.signal) is heard.
+    let sinceYield = 0;
     while (n > 0) {
-      run.parser.push(n === buf.length ? buf : buf.subarray(0, n));
+      const chunk = n === buf.length ? buf : buf.subarray(0, n);
+      run.onBytes?.(chunk);
+      run.parser.push(chunk);
       if (run.parser.stopped) break;
+      if ((sinceYield += n) >= YIELD_EVERY_BYTES && run.signal !== undefined) {
+        sinceYield = 0;
+        await new Promise(setImmediate);
+        if (run.signal.aborted) break;
+      }
       n = read(path, fd, buf);
     }
   } finally {
@@ -144,10 +166,25 @@ class Run {
     readonly parser: CaptureParser,
     private readonly onProblem: (p: CaptureProblem) => void,
     private readonly maxGunzipBytes: number,
+    readonly onBytes: ((chunk: Uint8Array) => void) | undefined,
+    readonly signal: AbortSignal | undefined,
   ) {}
 
   /** Reads a byte stream to its end, through gunzip when it starts with the gzip magic. */
   async stream(input: Readable): Promise<void> {
+    // Ctrl-C: end the input; the iteration then stops and what was read is finished normally.
+    const abort = (): void => {
+      input.destroy();
+    };
+    this.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await this.streamUntilEnd(input);
+    } finally {
+      this.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  private async streamUntilEnd(input: Readable): Promise<void> {
     const iter = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     // Enough bytes to see the gzip magic (a first chunk of 1 byte is possible on a pipe).
     const head: Buffer[] = [];
@@ -173,12 +210,18 @@ class Run {
     if (this.parser.stopped) input.destroy();
   }
 
+  /** The next raw chunk (seen by onBytes), or done at the end of the input or after Ctrl-C. */
   private async next(iter: AsyncIterator<Buffer>): Promise<IteratorResult<Buffer>> {
+    let r: IteratorResult<Buffer>;
     try {
-      return await iter.next();
+      r = await iter.next();
     } catch (err) {
+      if (this.signal?.aborted) return { done: true, value: undefined };
       throw inputError(this.source, err);
     }
+    if (this.signal?.aborted) return { done: true, value: undefined };
+    if (!r.done) this.onBytes?.(r.value);
+    return r;
   }
 
   private push(chunk: Buffer): void {
@@ -229,8 +272,8 @@ class Run {
     } catch (err) {
       // The compressed input itself could not be read: that is an input error, not a gzip problem.
       if (readFailure.failure !== undefined) throw readFailure.failure;
-      // We stopped reading on purpose (cap, fatal problem): the pipeline reports an abort.
-      if (this.stoppedByDriver || this.parser.stopped) return;
+      // We stopped reading on purpose (cap, fatal problem, Ctrl-C): the pipeline reports an abort.
+      if (this.stoppedByDriver || this.parser.stopped || this.signal?.aborted) return;
       // zlib: a damaged or cut stream. The packets before the damage stand.
       const code = (err as NodeJS.ErrnoException).code;
       const truncated = code === 'Z_BUF_ERROR' || /unexpected end/i.test(String((err as Error).message));

@@ -1,6 +1,8 @@
 /**
  * The classifier: runs every rule (classify/rules/) over every session of a run and fills
- * `findings`, `score` and `verdict`.
+ * `findings`, `score` and `verdict`. A session is judged when it ends (RunClassifier), on its
+ * own facts and on what the run saw before it (fingerprint counts, beacon series, DNS answers):
+ * the verdict printed with a streamed session is final.
  *
  * Combination logic
  *  1. Rules run in RULES order; a rule disabled by the policy does not run; a policy override
@@ -118,10 +120,13 @@ export function scoreFindings(findings: readonly Finding[]): { score: number; ve
   return { score, verdict };
 }
 
+/**
+ * A context whose run index already counts `sessions` (in that order). The pipeline uses
+ * RunClassifier instead, which counts each session just before judging it.
+ */
 export function buildContext(sessions: readonly SessionRecord[], options: ClassifyOptions = {}): ClassifyContext {
   const c2Traits = [...(options.c2Traits ?? []), ...(options.c2TraitsCsv ? loadC2Traits(options.c2TraitsCsv) : [])];
   return {
-    sessions,
     index: buildRunIndex(sessions),
     policy: options.policy ?? emptyPolicy(),
     intel: options.intel ?? EMPTY_INTEL,
@@ -165,10 +170,25 @@ export function classifySession(s: SessionRecord, ctx: ClassifyContext): void {
 }
 
 /**
- * Classify every session of a run in place (findings, score, verdict). Throws (one-line
- * Error) only on a bad option, e.g. an unreadable C2 traits file, before touching any session.
+ * Classifies the sessions of one run as they end (the pipeline streams them out): each session
+ * is counted into the run index, then judged on it and on the sessions before it.
+ * Throws (one-line Error) only on a bad option, e.g. an unreadable C2 traits file.
  */
-export function classifySessions(sessions: SessionRecord[], options: ClassifyOptions = {}): void {
-  const ctx = buildContext(sessions, options);
-  for (const s of sessions) classifySession(s, ctx);
+export class RunClassifier {
+  readonly ctx: ClassifyContext;
+
+  constructor(options: ClassifyOptions = {}) {
+    this.ctx = buildContext([], options);
+  }
+
+  classify(s: SessionRecord): void {
+    this.ctx.index.add(s);
+    classifySession(s, this.ctx);
+  }
+}
+
+/** Classifies `sessions` in place, in the given order (as if they had ended in that order). */
+export function classifySessions(sessions: readonly SessionRecord[], options: ClassifyOptions = {}): void {
+  const run = new RunClassifier(options);
+  for (const s of sessions) run.classify(s);
 }

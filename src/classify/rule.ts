@@ -64,9 +64,7 @@ export const EMPTY_INTEL: IntelLookup = {
 };
 
 export interface ClassifyContext {
-  /** Every session of the run, in capture order. */
-  sessions: readonly SessionRecord[];
-  /** Per-run statistics computed once (fingerprint counts, beacon groups). */
+  /** What the run has seen so far: fingerprint counts, beacon groups (run-index.ts). */
   index: RunIndex;
   policy: Policy;
   intel: IntelLookup;

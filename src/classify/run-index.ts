@@ -1,31 +1,31 @@
 /**
- * Per-run statistics computed once before the rules run: how often each client fingerprint
- * occurs in the capture, and the connection groups (client -> server IP, client -> SNI) that
- * the beacon rule scores.
+ * What the run has seen so far, for the rules that look across sessions: how often each client
+ * fingerprint occurred, and the connection groups (client -> server IP, client -> SNI) that the
+ * beacon rule scores.
+ *
+ * Sessions are classified when they end (the output streams, issue 7), so the index grows one
+ * session at a time and a rule sees the sessions that ended before this one, plus this one:
+ * a beacon is flagged from its BEACON_MIN_CONNECTIONS-th connection on (the finding names the
+ * earlier ones), and a fingerprint is "rare" the first time the run meets it. Memory is bounded
+ * by LIMITS: distinct fingerprints and groups counted, connections remembered per group.
  */
+import { LIMITS } from '../config/limits.js';
 import type { SessionRecord } from '../model/session.js';
-import { beaconScore, type BeaconScore } from './beacon.js';
+import { beaconScore, type BeaconConnection, type BeaconScore } from './beacon.js';
 
 export interface BeaconGroup {
   /** "ip": client IP -> server IP (any port); "sni": client IP -> SNI. */
   kind: 'ip' | 'sni';
   client: string;
   target: string;
-  /** session_id of each connection counted (failed ones excluded). */
+  /** Working connections counted so far (failed ones excluded), all of them. */
+  connections: number;
+  /** The last LIMITS.maxBeaconConnectionsPerGroup connections, oldest first. */
+  recent: BeaconConnection[];
+  /** session_id of each connection in `recent`. */
   sessionIds: string[];
-  /** null below 4 connections / 3 non-zero intervals. */
+  /** Score of `recent`; null below 4 connections / 3 non-zero intervals. */
   score: BeaconScore | null;
-}
-
-export interface RunIndex {
-  /** Sessions carrying each client JA4 in this run. */
-  ja4Counts: ReadonlyMap<string, number>;
-  ja3Counts: ReadonlyMap<string, number>;
-  /** Number of sessions with a client JA4. */
-  fingerprintedSessions: number;
-  beaconGroups: ReadonlyMap<string, BeaconGroup>;
-  /** session_id -> keys of the beacon groups it counts in. */
-  beaconGroupsBySession: ReadonlyMap<string, string[]>;
 }
 
 /** Start time of a record in seconds (microsecond ISO strings; Date.parse keeps milliseconds). */
@@ -49,39 +49,69 @@ export function isFailedConnection(s: SessionRecord): boolean {
   return false;
 }
 
-export function buildRunIndex(sessions: readonly SessionRecord[]): RunIndex {
-  const ja4Counts = new Map<string, number>();
-  const ja3Counts = new Map<string, number>();
-  let fingerprinted = 0;
-  const groups = new Map<string, BeaconGroup>();
-  const bySession = new Map<string, string[]>();
-  const conns = new Map<string, { ts: number; bytes: number }[]>();
+/** The beacon groups a session counts in: by server IP, and by SNI when it has one. */
+export function beaconGroupKeys(s: SessionRecord): string[] {
+  const keys = [`ip|${s.client_ip}|${s.server_ip}`];
+  const sni = s.tls?.sni;
+  if (sni) keys.push(`sni|${s.client_ip}|${sni.toLowerCase()}`);
+  return keys;
+}
 
-  const add = (key: string, kind: 'ip' | 'sni', client: string, target: string, s: SessionRecord): void => {
-    let g = groups.get(key);
-    if (!g) {
-      g = { kind, client, target, sessionIds: [], score: null };
-      groups.set(key, g);
-      conns.set(key, []);
-    }
-    g.sessionIds.push(s.session_id);
-    conns.get(key)!.push({ ts: startSeconds(s), bytes: s.bytes_client });
-    const keys = bySession.get(s.session_id) ?? [];
-    keys.push(key);
-    bySession.set(s.session_id, keys);
-  };
+export class RunIndex {
+  /** Sessions carrying each client JA4 so far. */
+  readonly ja4Counts = new Map<string, number>();
+  readonly ja3Counts = new Map<string, number>();
+  /** Sessions with a client JA4 so far. */
+  fingerprintedSessions = 0;
+  readonly beaconGroups = new Map<string, BeaconGroup>();
+  /** Groups or fingerprints not tracked because their table was full. */
+  overflow = 0;
 
-  for (const s of sessions) {
+  /** Counts one session in (before its rules run). */
+  add(s: SessionRecord): void {
     const t = s.tls;
     if (t?.ja4) {
-      fingerprinted++;
-      ja4Counts.set(t.ja4, (ja4Counts.get(t.ja4) ?? 0) + 1);
+      this.fingerprintedSessions++;
+      this.count(this.ja4Counts, t.ja4);
     }
-    if (t?.ja3) ja3Counts.set(t.ja3, (ja3Counts.get(t.ja3) ?? 0) + 1);
-    if (isFailedConnection(s)) continue;
-    add(`ip|${s.client_ip}|${s.server_ip}`, 'ip', s.client_ip, s.server_ip, s);
-    if (t?.sni) add(`sni|${s.client_ip}|${t.sni.toLowerCase()}`, 'sni', s.client_ip, t.sni.toLowerCase(), s);
+    if (t?.ja3) this.count(this.ja3Counts, t.ja3);
+    if (isFailedConnection(s)) return;
+    const conn = { ts: startSeconds(s), bytes: s.bytes_client };
+    const keys = beaconGroupKeys(s);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      let g = this.beaconGroups.get(key);
+      if (g === undefined) {
+        if (this.beaconGroups.size >= LIMITS.maxBeaconGroups) {
+          this.overflow++;
+          continue;
+        }
+        const kind = i === 0 ? 'ip' : 'sni';
+        g = { kind, client: s.client_ip, target: kind === 'ip' ? s.server_ip : s.tls!.sni!.toLowerCase(), connections: 0, recent: [], sessionIds: [], score: null };
+        this.beaconGroups.set(key, g);
+      }
+      g.connections++;
+      g.recent.push(conn);
+      g.sessionIds.push(s.session_id);
+      if (g.recent.length > LIMITS.maxBeaconConnectionsPerGroup) {
+        g.recent.shift();
+        g.sessionIds.shift();
+      }
+      g.score = beaconScore(g.recent);
+    }
   }
-  for (const [key, g] of groups) g.score = beaconScore(conns.get(key)!);
-  return { ja4Counts, ja3Counts, fingerprintedSessions: fingerprinted, beaconGroups: groups, beaconGroupsBySession: bySession };
+
+  private count(m: Map<string, number>, key: string): void {
+    const n = m.get(key);
+    if (n !== undefined) m.set(key, n + 1);
+    else if (m.size < LIMITS.maxDistinctFingerprints) m.set(key, 1);
+    else this.overflow++;
+  }
+}
+
+/** An index of `sessions`, added in the given order (tests, `analyze learn`). */
+export function buildRunIndex(sessions: readonly SessionRecord[]): RunIndex {
+  const index = new RunIndex();
+  for (const s of sessions) index.add(s);
+  return index;
 }

@@ -2,17 +2,16 @@
  * `analyze --pcap FILE`: options declared as data, one check() for contradictions, and a
  * handler that only builds AnalyzeOptions, runs the pipeline and renders (anchors principle 15).
  */
-import { closeSync, createWriteStream, fstatSync, openSync, readFileSync, readSync, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { InputError, UsageError } from '../errors.js';
-import { analyzeCapture, type AnalyzeResult } from '../pipeline/analyze.js';
+import { analyzeCapture, type AnalyzeOptions, type AnalyzeResult } from '../pipeline/analyze.js';
 import { isFlagged, SessionStore } from '../store/sqlite-store.js';
+import { SessionBatch } from '../store/session-batch.js';
 import { captureIdentity } from './capture-identity.js';
-import { sessionLine } from '../report/jsonl.js';
-import { renderText } from '../report/text.js';
-import { summarize } from '../report/summary.js';
-import { TOOL_VERSION } from '../version.js';
+import { Output } from '../report/output.js';
+import { JsonDocumentWriter, JsonlWriter, TextWriter, type SessionWriter } from '../report/session-writers.js';
+import type { SessionRecord } from '../model/session.js';
 import { ProgressBar } from '../report/progress.js';
 import { loadPolicy } from '../classify/classifier.js';
 import type { Policy } from '../classify/policy.js';
@@ -64,9 +63,20 @@ export function parsePorts(list: string): Set<number> {
   return ports;
 }
 
+/** What every capture of one `analyze` command shares. */
+interface RunContext {
+  args: AnalyzeArgs;
+  options: Omit<AnalyzeOptions, 'onSession'>;
+  store: SessionStore | null;
+  dbPath: string | null;
+  writer: SessionWriter;
+  out: Output;
+  /** Sessions of every capture, for --fail-on. */
+  failOnHit: boolean;
+  signal: AbortSignal;
+}
+
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
-  const started = performance.now();
-  const pcap = args.pcap!;
   const caCertificates = args['ca-bundle'] !== undefined ? loadCaBundle(args['ca-bundle']) : [];
   const keyLog = args.keylog !== undefined ? loadKeyLog(args.keylog) : undefined;
   const ports = parsePorts(args.ports);
@@ -78,75 +88,119 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const baseline = dbPath !== null ? loadBaseline(dbPath) : null;
   // Intel imported with `analyze intel import` into that database, if any (intel.*, cert.impersonation, C2 traits).
   const intel = dbPath !== null ? loadIntel(dbPath) : null;
+  const interrupt = new Interrupt();
+  let out: Output | null = null;
   try {
-    let runId: number | null = null;
-    if (store !== null) {
-      const id = await captureIdentity(pcap);
-      runId = store.beginRun({
-        file: pcap,
-        ...id,
-        options: { ports: [...ports], all_ports: args['all-ports'], keylog: args.keylog ?? null, ca_bundle: args['ca-bundle'] ?? null, keep_runs: args['keep-runs'] },
-        keepRuns: args['keep-runs'],
-      });
-    }
-    let result: AnalyzeResult;
-    try {
-      const progress = ProgressBar.wanted(process.stderr, args.quiet) ? new ProgressBar(process.stderr, plainFileSize(pcap)) : null;
-      result = await analyzeCapture(pcap, { ports, allPorts: args['all-ports'], caCertificates, keyLog, policy, baseline, intel: intel?.lookup, c2Traits: intel?.c2Traits, onProgress: progress ? (n) => progress.update(n) : undefined });
-      progress?.done();
-    } catch (e) {
-      if (store !== null && runId !== null) store.deleteRun(runId);
-      throw e;
-    }
-    const fatal = result.capture.problems.find((p) => p.fatal);
-    if (fatal !== undefined && result.capture.packets === 0) {
-      // Not a capture at all: nothing worth keeping as a run.
-      if (store !== null && runId !== null) store.deleteRun(runId);
-      throw new InputError(`${pcap}: ${fatal.message}`, fatal.name);
-    }
-    if (store !== null && runId !== null) {
-      store.addSessions(runId, result.sessions);
-      store.finishRun(runId, { packets: result.capture.packets, bytes: result.capture.bytes, stats: { ...result.stats, problems: result.capture.problems } });
-    }
-    if (!args.quiet) {
-      for (const p of result.capture.problems) process.stderr.write(`analyze: warning: ${pcap}: ${p.message}\n`);
-    }
-    const out: NodeJS.WritableStream = args.output !== undefined ? await openOutput(args.output) : process.stdout;
+    out = Output.open(args.output);
     const format = args.format as Format;
-    const seconds = (performance.now() - started) / 1000;
-    if (format === 'jsonl') {
-      for (const s of result.sessions) out.write(sessionLine(s));
-    } else if (format === 'json') {
-      out.write(JSON.stringify(jsonDocument(pcap, result), null, 1) + '\n');
-    } else {
-      out.write(
-        renderText(
-          {
-            file: pcap,
-            packets: result.capture.packets,
-            bytes: result.capture.bytes,
-            format: result.capture.format,
-            seconds,
-            problems: [],
-          },
-          result.sessions,
-        ),
-      );
-      // How to review: after the summary on stdout, or on stderr when the summary went to a file.
-      const note = reviewNote(result, dbPath, runId);
-      if (out === process.stdout) out.write(`\n${note}`);
-      else if (!args.quiet) process.stderr.write(note);
-    }
-    if (out !== process.stdout) {
-      (out as WriteStream).end();
-      await once(out as WriteStream, 'finish');
-    }
+    const writer = format === 'jsonl' ? new JsonlWriter(out) : format === 'json' ? new JsonDocumentWriter(out) : new TextWriter(out);
+    const ctx: RunContext = {
+      args, store, dbPath, writer, out, failOnHit: false, signal: interrupt.signal,
+      options: { ports, allPorts: args['all-ports'], caCertificates, keyLog, policy, baseline, intel: intel?.lookup, c2Traits: intel?.c2Traits },
+    };
+    await analyzeOne(args.pcap!, ctx);
+    writer.end();
+    if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
     // --fail-on: a script or CI pipeline learns from the exit status that something reached it.
-    const failOn = args['fail-on'];
-    if (failOn !== undefined && result.sessions.some((x) => x.findings.some((f) => atLeast(f.severity, failOn)))) return 1;
-    return 0;
+    return ctx.failOnHit ? 1 : 0;
   } finally {
+    interrupt.dispose();
+    out?.close();
     store?.close();
+  }
+}
+
+/** Exit status after Ctrl-C stopped the reading of a capture file (128 + SIGINT). */
+const EXIT_INTERRUPTED = 130;
+
+/**
+ * Ctrl-C (or SIGTERM) while analysing: the first one stops the reading, and what was read is
+ * finished and stored like a whole capture; a second one leaves at once.
+ */
+class Interrupt {
+  private readonly controller = new AbortController();
+  private readonly onSignal = (): void => {
+    if (this.controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('\nanalyze: interrupted: finishing the sessions read so far (Ctrl-C again to quit at once)\n');
+    this.controller.abort();
+  };
+
+  constructor() {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+  }
+}
+
+/** Analyses one capture into the store and the writer. */
+async function analyzeOne(pcap: string, ctx: RunContext): Promise<void> {
+  const { args, store, writer } = ctx;
+  const started = performance.now();
+  // Hashed by a worker thread while this thread analyses (the store's "same file again").
+  const identity = store !== null ? captureIdentity(pcap) : null;
+  const runId =
+    store !== null
+      ? store.beginRun({
+          file: pcap, size: null, sha256: null,
+          options: { ports: [...ctx.options.ports], all_ports: args['all-ports'], keylog: args.keylog ?? null, ca_bundle: args['ca-bundle'] ?? null, keep_runs: args['keep-runs'] },
+          keepRuns: args['keep-runs'],
+        })
+      : null;
+  const batch = store !== null && runId !== null ? new SessionBatch(store, runId) : null;
+  const tally = new FlagTally();
+  const failOn = args['fail-on'];
+  let result: AnalyzeResult;
+  try {
+    const progress = ProgressBar.wanted(process.stderr, args.quiet) ? new ProgressBar(process.stderr, plainFileSize(pcap)) : null;
+    result = await analyzeCapture(pcap, {
+      ...ctx.options,
+      signal: ctx.signal,
+      onProgress: progress ? (n) => progress.update(n) : undefined,
+      onSession: (s) => {
+        writer.session(s);
+        batch?.add(s);
+        tally.add(s);
+        if (failOn !== undefined && !ctx.failOnHit && s.findings.some((f) => atLeast(f.severity, failOn))) ctx.failOnHit = true;
+      },
+    });
+    progress?.done();
+    batch?.flush();
+  } catch (e) {
+    if (store !== null && runId !== null) store.deleteRun(runId);
+    throw e;
+  }
+  const fatal = result.capture.problems.find((p) => p.fatal);
+  if (fatal !== undefined && result.capture.packets === 0) {
+    // Not a capture at all: nothing worth keeping as a run.
+    if (store !== null && runId !== null) store.deleteRun(runId);
+    throw new InputError(`${pcap}: ${fatal.message}`, fatal.name);
+  }
+  const interrupted = result.capture.interrupted;
+  const stats = { ...result.stats, problems: result.capture.problems, interrupted };
+  if (store !== null && runId !== null) {
+    store.finishRun(runId, { packets: result.capture.packets, bytes: result.capture.bytes, stats, identity: (await identity!) ?? undefined, partial: interrupted });
+  }
+  if (!args.quiet) {
+    for (const p of result.capture.problems) process.stderr.write(`analyze: warning: ${pcap}: ${p.message}\n`);
+    if (interrupted) process.stderr.write(`analyze: ${pcap}: interrupted after ${result.capture.packets} packets; the run is stored as incomplete\n`);
+  }
+  writer.captureDone({
+    file: pcap, format: result.capture.format, packets: result.capture.packets, bytes: result.capture.bytes,
+    problems: result.capture.problems, stats, seconds: (performance.now() - started) / 1000,
+  });
+  if (args.format === 'text') {
+    // How to review: after the summary on stdout, or on stderr when the summary went to a file.
+    const note = tally.note(ctx.dbPath, runId);
+    if (ctx.out.isStdout) ctx.out.write(`\n${note}`);
+    else if (!args.quiet) process.stderr.write(note);
   }
 }
 
@@ -157,49 +211,38 @@ export function dbOption(db: string | boolean | undefined): string | null {
   return db;
 }
 
-/** "Flagged: ..." and the command that reviews this run. */
-function reviewNote(result: AnalyzeResult, dbPath: string | null, runId: number | null): string {
-  const flagged = result.sessions.filter(isFlagged);
-  const bySeverity = new Map<string, number>();
-  for (const s of flagged) {
+/** Flagged sessions of one capture by their top severity: the "Flagged: ..." line of the text report. */
+class FlagTally {
+  private sessions = 0;
+  private flagged = 0;
+  private readonly bySeverity = new Map<string, number>();
+
+  add(s: SessionRecord): void {
+    this.sessions++;
+    if (!isFlagged(s)) return;
+    this.flagged++;
     const top = s.findings.reduce<string | null>((best, f) => (best === null || SEVERITY_ORDER.indexOf(f.severity) < SEVERITY_ORDER.indexOf(best) ? f.severity : best), null) ?? 'verdict';
-    bySeverity.set(top, (bySeverity.get(top) ?? 0) + 1);
+    this.bySeverity.set(top, (this.bySeverity.get(top) ?? 0) + 1);
   }
-  const parts = [...bySeverity].sort((a, b) => SEVERITY_ORDER.indexOf(a[0]) - SEVERITY_ORDER.indexOf(b[0])).map(([k, n]) => `${k} ${n}`);
-  const lines = [`Flagged: ${flagged.length === 0 ? 'none' : `${flagged.length} of ${result.sessions.length} sessions (${parts.join(', ')})`}`];
-  if (dbPath !== null && runId !== null) {
-    const db = ` --db ${shellQuote(dbPath)}`;
-    lines.push(`Stored in ${dbPath} (run ${runId}); review with: analyze report${db}${flagged.length === 0 ? ' --all' : ''}`);
-  } else {
-    lines.push('Not stored (--no-db).');
+
+  /** "Flagged: ..." and the command that reviews this run. */
+  note(dbPath: string | null, runId: number | null): string {
+    const parts = [...this.bySeverity].sort((a, b) => SEVERITY_ORDER.indexOf(a[0]) - SEVERITY_ORDER.indexOf(b[0])).map(([k, n]) => `${k} ${n}`);
+    const lines = [`Flagged: ${this.flagged === 0 ? 'none' : `${this.flagged} of ${this.sessions} sessions (${parts.join(', ')})`}`];
+    if (dbPath !== null && runId !== null) {
+      const db = ` --db ${shellQuote(dbPath)}`;
+      lines.push(`Stored in ${dbPath} (run ${runId}); review with: analyze report${db}${this.flagged === 0 ? ' --all' : ''}`);
+    } else {
+      lines.push('Not stored (--no-db).');
+    }
+    return lines.join('\n') + '\n';
   }
-  return lines.join('\n') + '\n';
 }
 
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info', 'verdict'];
 
 function shellQuote(s: string): string {
   return /^[\w./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
-}
-
-function jsonDocument(file: string, r: AnalyzeResult) {
-  return {
-    tool: { name: 'analyze', version: TOOL_VERSION },
-    capture: { file, format: r.capture.format, packets: r.capture.packets, bytes: r.capture.bytes, problems: r.capture.problems },
-    stats: r.stats,
-    summary: summarize(r.sessions),
-    sessions: r.sessions,
-  };
-}
-
-async function openOutput(path: string): Promise<WriteStream> {
-  const s = createWriteStream(path);
-  try {
-    await once(s, 'open');
-  } catch (e) {
-    throw new InputError(`cannot write ${path}: ${(e as Error).message}`, 'OUTPUT');
-  }
-  return s;
 }
 
 /** Size of an uncompressed capture file (a progress bar's 100%), or null (stdin, gzip, unreadable). */

@@ -114,6 +114,15 @@ export const LIMITS = {
   maxDnsAddresses: 100_000,
   /** Addresses (or CNAME targets) kept per name, and names kept per address. */
   maxDnsValuesPerKey: 64,
+
+  // Run-wide classification state (classify/run-index.ts): sessions are classified as they end,
+  // against what the run has seen so far; these tables are what the run remembers of them.
+  /** Beacon groups (client -> server IP, client -> SNI) tracked; later new groups are not scored. */
+  maxBeaconGroups: 100_000,
+  /** Connections remembered per beacon group for its score (the most recent ones). */
+  maxBeaconConnectionsPerGroup: 256,
+  /** Distinct client fingerprints (JA4, JA3) counted for fingerprint.rare. */
+  maxDistinctFingerprints: 100_000,
 } as const;
 
 export type Limits = typeof LIMITS;

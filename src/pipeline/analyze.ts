@@ -1,11 +1,15 @@
 /**
  * The composition root: the only place that knows the whole data flow
- *   capture -> decode -> flow table (+ TCP reassembly, TLS analyzer) -> session records.
+ *   capture -> decode -> flow table (+ TCP reassembly, TLS analyzer) -> session records
+ *   -> classifier -> onSession.
  * Reading bytes is the only async step; each packet then runs synchronously to the end.
+ * A session is built, classified and handed on when its flow ends (FIN/RST linger, idle
+ * timeout, table eviction, end of capture), so nothing grows with the capture: sessions come
+ * out in the order their flows end, which is deterministic for a given capture.
  */
 import { readCapture, type ReadSummary } from '../capture/source.js';
 import { KeyLog, SECRETS_TYPE_TLS_KEY_LOG } from '../keylog/key-log.js';
-import { classifySessions } from '../classify/classifier.js';
+import { RunClassifier } from '../classify/classifier.js';
 import type { Policy } from '../classify/policy.js';
 import type { IntelLookup } from '../classify/rule.js';
 import type { C2Trait } from '../classify/c2-traits.js';
@@ -45,6 +49,15 @@ export interface AnalyzeOptions {
   c2Traits?: readonly C2Trait[];
   /** Site baseline (`analyze learn`) for the baseline.* rules; none by default. */
   baseline?: BaselineLookup | null;
+  /**
+   * Receives each session, classified, when its flow ends. Without it the sessions are
+   * collected into AnalyzeResult.sessions (small captures, tests).
+   */
+  onSession?: (session: SessionRecord) => void;
+  /** Raw bytes of the capture as they are read (before gunzip), e.g. to hash the file. */
+  onBytes?: (chunk: Uint8Array) => void;
+  /** Stop reading when this signal aborts (live capture, Ctrl-C): what was read is finished normally. */
+  signal?: AbortSignal;
 }
 
 export interface RunStats {
@@ -64,7 +77,7 @@ export interface RunStats {
 export interface AnalyzeResult {
   capture: ReadSummary;
   stats: RunStats;
-  /** Ordered by first packet, then by endpoints (deterministic). */
+  /** Without onSession: every session, ordered by first packet, then by endpoints. Else empty. */
   sessions: SessionRecord[];
   /** What the capture's DNS responses said (dns.* rules). */
   dns: DnsLog;
@@ -72,6 +85,10 @@ export interface AnalyzeResult {
 
 export async function analyzeCapture(source: string, options: AnalyzeOptions): Promise<AnalyzeResult> {
   const sessions: SessionRecord[] = [];
+  const dns = new DnsLog();
+  // Policy: findings, score and verdict per session, from the facts the stages found.
+  const classifier = new RunClassifier({ policy: options.policy, tlsPorts: options.ports, dns, baseline: options.baseline ?? null, intel: options.intel, c2Traits: options.c2Traits });
+  const emit = options.onSession ?? ((s: SessionRecord) => sessions.push(s));
   const certificates = new CertificateAnalyzer({ caCertificates: options.caCertificates ?? [] });
   const stats: RunStats = {
     packets: 0, transportPackets: 0, skippedPackets: 0, malformed: {}, flowsSeen: 0, flowsEvicted: 0, sessions: 0,
@@ -80,13 +97,15 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   const onFlowEnd = (flow: Flow): void => {
     stats.flowsSeen++;
     if (!reported(flow)) return;
-    sessions.push(toSessionRecord(flow, certificates.describeChain));
+    const record = toSessionRecord(flow, certificates.describeChain);
+    classifier.classify(record);
+    stats.sessions++;
+    emit(record);
   };
   const keyLog = options.keyLog ?? new KeyLog();
   const table = new FlowTable({ ...options, secrets: keyLog }, onFlowEnd);
   const decoder = new PacketDecoder();
   const decoded = new DecodedPacket();
-  const dns = new DnsLog();
 
   const onProgress = options.onProgress;
   let bytesRead = 0;
@@ -112,6 +131,8 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
 
   const capture = await readCapture(source, onPacket, {
     limits: { readChunkBytes: options.readChunkBytes },
+    onBytes: options.onBytes,
+    signal: options.signal,
     // pcapng Decryption Secrets Blocks come before the packets they open (pcapng §4.7).
     onSecrets: (type, data) => {
       if (type === SECRETS_TYPE_TLS_KEY_LOG) keyLog.add(data);
@@ -120,11 +141,8 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   // Whatever was read is analysed, even when the file ended badly (fatal problems are in `capture`).
   table.finishAll();
   stats.flowsEvicted = table.evicted;
-  stats.sessions = sessions.length;
   stats.certificateParseFailures = certificates.failures;
   sessions.sort(bySessionOrder);
-  // Policy: findings, score and verdict per session, from the facts the stages above found.
-  classifySessions(sessions, { policy: options.policy, tlsPorts: options.ports, dns, baseline: options.baseline ?? null, intel: options.intel, c2Traits: options.c2Traits });
   return { capture, stats, sessions, dns };
 }
 
@@ -141,7 +159,8 @@ function reported(flow: Flow): boolean {
   return flow.tls !== null && (flow.tls.clientHello !== null || flow.tls.serverHello !== null);
 }
 
-function bySessionOrder(a: SessionRecord, b: SessionRecord): number {
+/** By first packet, then by endpoints: the order of reports (design.md principle 8). */
+export function bySessionOrder(a: SessionRecord, b: SessionRecord): number {
   if (a.start !== b.start) return a.start < b.start ? -1 : 1;
   const ka = `${a.transport}|${a.client_ip}|${a.client_port}|${a.server_ip}|${a.server_port}`;
   const kb = `${b.transport}|${b.client_ip}|${b.client_port}|${b.server_ip}|${b.server_port}`;

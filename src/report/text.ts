@@ -1,12 +1,13 @@
 /**
  * The human summary of one analysed capture (`--format text`, the default): what was read,
- * counts by protocol and TLS version, top SNIs and fingerprints, then one line per session.
+ * counts by protocol and TLS version, top SNIs and fingerprints, then one line per session
+ * (at most MAX_TEXT_OK_ROWS ok and MAX_TEXT_FLAGGED_ROWS flagged ones).
  * Every string from the capture goes through `printable` (escape.ts).
  */
 import type { SessionRecord } from '../model/session.js';
 import { printable } from './escape.js';
 import { maxSeverity } from '../classify/severity.js';
-import { summarize, type Count } from './summary.js';
+import { SummaryCounter, type Count } from './summary.js';
 
 export interface TextHeader {
   file: string;
@@ -17,44 +18,97 @@ export interface TextHeader {
   problems: string[];
 }
 
-export function renderText(header: TextHeader, sessions: readonly SessionRecord[]): string {
-  const s = summarize(sessions);
-  const out: string[] = [];
-  out.push(`${printable(header.file)}: ${header.format}, ${header.packets} packets, ${header.bytes} bytes, analysed in ${header.seconds.toFixed(2)} s`);
-  for (const p of header.problems) out.push(`  warning: ${printable(p)}`);
-  out.push('');
-  out.push(`Sessions: ${s.sessions}${s.byTransport.length ? ` (${counts(s.byTransport)})` : ''}`);
-  if (s.byProtocol.length) out.push(`Protocols: ${counts(s.byProtocol)}`);
-  if (s.byTlsVersion.length) out.push(`TLS versions: ${counts(s.byTlsVersion)}`);
-  if (s.withAnomalies) out.push(`Sessions with decoding anomalies: ${s.withAnomalies}`);
-  section(out, 'Top SNI', s.topSni);
-  section(out, 'Top JA4', s.topJa4);
-  section(out, 'Top JA3', s.topJa3);
-  if (sessions.length) {
-    out.push('');
-    out.push('Sessions (by first packet):');
-    out.push(row('start (UTC)', 'verdict', 'client', 'server', 'proto', 'version', 'sni', 'ja4'));
-    for (const x of sessions) {
-      out.push(
-        row(
-          x.start.slice(11, 23),
-          x.verdict === 'ok' ? 'ok' : `${x.verdict.slice(0, 4)}/${maxSeverity(x.findings) ?? '-'}`,
-          endpoint(x.client_ip, x.client_port),
-          endpoint(x.server_ip, x.server_port),
-          x.transport === 'udp' ? `${x.protocol}/u` : x.protocol,
-          x.tls?.version ?? '-',
-          x.tls?.sni != null ? printable(x.tls.sni) : '-',
-          x.tls?.ja4 ?? '-',
-        ),
-      );
-      const cert = certificateLine(x);
-      if (cert !== null) out.push(cert);
-      // Why it was flagged, in a word per rule (analyze report / show give the evidence).
-      const flagged = x.findings.filter((f) => f.severity !== 'info').map((f) => `${f.rule} (${f.severity})`);
-      if (x.verdict !== 'ok' && flagged.length > 0) out.push(`    why: ${[...new Set(flagged)].join(', ')}`);
+/** Sessions listed at most: ok ones, and flagged ones (the store and `analyze report` keep them all). */
+export const MAX_TEXT_OK_ROWS = 1_000;
+export const MAX_TEXT_FLAGGED_ROWS = 10_000;
+
+interface Row {
+  start: string;
+  order: string;
+  lines: string;
+}
+
+/**
+ * The text report, built one session at a time as the run streams them: counters for the
+ * summary and the listed sessions' lines (not the records), so its memory is bounded.
+ */
+export class TextReport {
+  private readonly counter = new SummaryCounter();
+  private readonly rows: Row[] = [];
+  private okRows = 0;
+  private flaggedRows = 0;
+  private unlistedOk = 0;
+  private unlistedFlagged = 0;
+
+  add(x: SessionRecord): void {
+    this.counter.add(x);
+    const flagged = x.verdict !== 'ok';
+    if (flagged ? this.flaggedRows >= MAX_TEXT_FLAGGED_ROWS : this.okRows >= MAX_TEXT_OK_ROWS) {
+      if (flagged) this.unlistedFlagged++;
+      else this.unlistedOk++;
+      return;
     }
+    if (flagged) this.flaggedRows++;
+    else this.okRows++;
+    this.rows.push({ start: x.start, order: `${x.transport}|${x.client_ip}|${x.client_port}|${x.server_ip}|${x.server_port}`, lines: sessionLines(x) });
   }
-  return out.join('\n') + '\n';
+
+  render(header: TextHeader): string {
+    const s = this.counter.summary();
+    const out: string[] = [];
+    out.push(`${printable(header.file)}: ${header.format}, ${header.packets} packets, ${header.bytes} bytes, analysed in ${header.seconds.toFixed(2)} s`);
+    for (const p of header.problems) out.push(`  warning: ${printable(p)}`);
+    out.push('');
+    out.push(`Sessions: ${s.sessions}${s.byTransport.length ? ` (${counts(s.byTransport)})` : ''}`);
+    if (s.byProtocol.length) out.push(`Protocols: ${counts(s.byProtocol)}`);
+    if (s.byTlsVersion.length) out.push(`TLS versions: ${counts(s.byTlsVersion)}`);
+    if (s.withAnomalies) out.push(`Sessions with decoding anomalies: ${s.withAnomalies}`);
+    section(out, 'Top SNI', s.topSni);
+    section(out, 'Top JA4', s.topJa4);
+    section(out, 'Top JA3', s.topJa3);
+    if (this.rows.length) {
+      out.push('');
+      out.push('Sessions (by first packet):');
+      out.push(row('start (UTC)', 'verdict', 'client', 'server', 'proto', 'version', 'sni', 'ja4'));
+      const sorted = this.rows.sort((a, b) => (a.start !== b.start ? (a.start < b.start ? -1 : 1) : a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+      for (const r of sorted) out.push(r.lines);
+    }
+    if (this.unlistedOk + this.unlistedFlagged > 0) {
+      const parts = [];
+      if (this.unlistedFlagged) parts.push(`${this.unlistedFlagged} flagged`);
+      if (this.unlistedOk) parts.push(`${this.unlistedOk} ok`);
+      out.push(`  ... and ${parts.join(' and ')} sessions not listed here (analyze report lists them from the database)`);
+    }
+    return out.join('\n') + '\n';
+  }
+}
+
+export function renderText(header: TextHeader, sessions: readonly SessionRecord[]): string {
+  const report = new TextReport();
+  for (const x of sessions) report.add(x);
+  return report.render(header);
+}
+
+/** A session's row, its certificate line and why it was flagged. */
+function sessionLines(x: SessionRecord): string {
+  const lines = [
+    row(
+      x.start.slice(11, 23),
+      x.verdict === 'ok' ? 'ok' : `${x.verdict.slice(0, 4)}/${maxSeverity(x.findings) ?? '-'}`,
+      endpoint(x.client_ip, x.client_port),
+      endpoint(x.server_ip, x.server_port),
+      x.transport === 'udp' ? `${x.protocol}/u` : x.protocol,
+      x.tls?.version ?? '-',
+      x.tls?.sni != null ? printable(x.tls.sni) : '-',
+      x.tls?.ja4 ?? '-',
+    ),
+  ];
+  const cert = certificateLine(x);
+  if (cert !== null) lines.push(cert);
+  // Why it was flagged, in a word per rule (analyze report / show give the evidence).
+  const flagged = x.findings.filter((f) => f.severity !== 'info').map((f) => `${f.rule} (${f.severity})`);
+  if (x.verdict !== 'ok' && flagged.length > 0) lines.push(`    why: ${[...new Set(flagged)].join(', ')}`);
+  return lines.join('\n');
 }
 
 /**

@@ -35,6 +35,13 @@ export interface RunTotals {
   bytes: number;
   /** Pipeline counters (RunStats), stored as JSON. */
   stats?: unknown;
+  /** Size and SHA-256 known only once the file was read (hashed while it was analysed). */
+  identity?: { size: number | null; sha256: string | null };
+  /**
+   * The capture was not read to its end (Ctrl-C on a file): the totals are stored, the run
+   * stays 'incomplete' and replaces nothing.
+   */
+  partial?: boolean;
 }
 
 export interface RunInfo {
@@ -211,7 +218,7 @@ export class SessionStore {
    * keepRuns, deletes the earlier runs of the same SHA-256 in the same transaction. Returns their ids.
    */
   finishRun(runId: number, totals: RunTotals): number[] {
-    const keep = this.keepRuns.get(runId) ?? false;
+    const keep = (this.keepRuns.get(runId) ?? false) || totals.partial === true;
     return this.write(() =>
       this.db
         .transaction(() => {
@@ -221,11 +228,14 @@ export class SessionStore {
           };
           const changed = this.db
             .prepare(
-              `UPDATE runs SET status = 'complete', finished_at = ?, packets = ?, bytes = ?, stats = ?, capture_start = ?, capture_end = ?
+              `UPDATE runs SET status = ?, finished_at = ?, packets = ?, bytes = ?, stats = ?, capture_start = ?, capture_end = ?
                WHERE id = ?`,
             )
-            .run(new Date().toISOString(), totals.packets, totals.bytes, JSON.stringify(totals.stats ?? null), span.a, span.b, runId).changes;
+            .run(totals.partial ? 'incomplete' : 'complete', new Date().toISOString(), totals.packets, totals.bytes, JSON.stringify(totals.stats ?? null), span.a, span.b, runId).changes;
           if (changed === 0) throw new StorageError(`${this.path}: run ${runId} is not in the database`, 'NO_RUN');
+          if (totals.identity !== undefined) {
+            this.db.prepare('UPDATE runs SET size = coalesce(?, size), sha256 = coalesce(?, sha256) WHERE id = ?').run(totals.identity.size, totals.identity.sha256, runId);
+          }
           if (keep) return [];
           const older = this.db
             .prepare('SELECT id FROM runs WHERE sha256 = (SELECT sha256 FROM runs WHERE id = ?) AND id <> ? ORDER BY id')

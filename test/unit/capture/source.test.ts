@@ -39,7 +39,7 @@ describe('readCapture', () => {
     const { sink, got } = collect();
     const s = await readCapture(file('a.pcap', PCAP), sink);
     expect(got).toEqual(EXPECTED);
-    expect(s).toEqual({ packets: 2, bytes: PCAP.length, problems: [], format: 'pcap', linkTypes: [1], compressed: false, secretsBlocks: 0 });
+    expect(s).toEqual({ packets: 2, bytes: PCAP.length, problems: [], format: 'pcap', linkTypes: [1], interrupted: false, compressed: false, secretsBlocks: 0 });
   });
 
   it('reads in small chunks the same way (records straddling reads)', async () => {

@@ -50,22 +50,30 @@ describe('beacon.regular-interval', () => {
   const beacon = (times: number[], over: { bytes?: number[]; sni?: string } = {}) =>
     times.map((t, i) => session({ start: at(t), bytes_client: over.bytes?.[i] ?? 320, tls: tls({ sni: over.sni ?? 'updates.example.org' }) }));
 
-  it('flags every connection of a regular group, by IP and by SNI', () => {
+  it('flags a regular group from its fourth connection on, by IP and by SNI, naming the earlier ones', () => {
     const sessions = beacon([0, 30, 60, 90, 120, 150]);
-    const ctx = buildContext(sessions);
-    const f = beaconRegularInterval.evaluate(sessions[2]!, ctx);
+    // Each session is judged when it ends, on the sessions that ended before it.
+    const judged = sessions.map((s, i) => beaconRegularInterval.evaluate(s, buildContext(sessions.slice(0, i + 1))));
+    expect(judged.map((f) => f.length)).toEqual([0, 0, 0, 2, 2, 2]);
+    const f = judged[5]!;
     expect(f.map((x) => x.evidence.group)).toEqual(['ip', 'sni']);
     expect(f[0]).toMatchObject({ severity: 'medium', evidence: { connections: 6, score: 1, interval_median_s: 30, target: '198.51.100.20' } });
+    expect(f[0]!.evidence.earlier_sessions).toEqual(sessions.slice(0, 5).map((s) => s.session_id));
     expect(f[1]!.evidence.target).toBe('updates.example.org');
+  });
+
+  it('is not judged on a session the run index has not counted last', () => {
+    const sessions = beacon([0, 30, 60, 90, 120, 150]);
+    expect(beaconRegularInterval.evaluate(sessions[2]!, buildContext(sessions))).toEqual([]);
   });
 
   it('random intervals, fewer than 4 connections, and sub-second bursts are not beacons', () => {
     const random = beacon([0, 5, 100, 130, 400, 410], { bytes: [100, 5000, 300, 40, 12000, 700] });
-    expect(beaconRegularInterval.evaluate(random[0]!, buildContext(random))).toEqual([]);
+    expect(beaconRegularInterval.evaluate(random[5]!, buildContext(random))).toEqual([]);
     const three = beacon([0, 30, 60]);
-    expect(beaconRegularInterval.evaluate(three[0]!, buildContext(three))).toEqual([]);
+    expect(beaconRegularInterval.evaluate(three[2]!, buildContext(three))).toEqual([]);
     const burst = beacon([0, 0.2, 0.4, 0.6, 0.8]);
-    expect(beaconRegularInterval.evaluate(burst[0]!, buildContext(burst))).toEqual([]);
+    expect(beaconRegularInterval.evaluate(burst[4]!, buildContext(burst))).toEqual([]);
   });
 
   it('failed connections do not count', () => {
@@ -79,6 +87,6 @@ describe('beacon.regular-interval', () => {
     const all = [...ok, ...failed];
     const index = buildRunIndex(all);
     expect([...index.beaconGroups.values()].every((g) => g.sessionIds.length === 3 && g.score === null)).toBe(true);
-    expect(beaconRegularInterval.evaluate(ok[0]!, buildContext(all))).toEqual([]);
+    expect(beaconRegularInterval.evaluate(ok[2]!, buildContext(all))).toEqual([]);
   });
 });
