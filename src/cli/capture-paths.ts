@@ -85,7 +85,7 @@ export function expandCapturePaths(args: readonly string[], opts: ExpandOptions 
     const abs = resolve(cwd, arg);
     const st = statOrNull(abs);
     if (st === null && GLOB_MAGIC.test(arg)) {
-      const matches = expandGlob(arg, cwd);
+      const matches = expandGlob(arg, cwd, maxFiles);
       if (matches.length === 0) throw new InputError(`no file matches '${arg}'`, 'NO_MATCH');
       for (const m of matches) take(m.path, m.st);
     } else if (st === null) {
@@ -229,7 +229,7 @@ function segmentRegex(seg: string, pattern: string): RegExp {
 
 type Matcher = { kind: 'any-depth' } | { kind: 'literal'; name: string } | { kind: 'pattern'; re: RegExp; dotOk: boolean };
 
-function expandGlob(pattern: string, cwd: string): Found[] {
+function expandGlob(pattern: string, cwd: string, maxFiles: number): Found[] {
   const parts = pattern.split('/');
   // Leading literal segments form the base the walk starts from ('' for an absolute pattern).
   let firstMagic = parts.findIndex((p) => GLOB_MAGIC.test(p));
@@ -252,7 +252,8 @@ function expandGlob(pattern: string, cwd: string): Found[] {
   const visited = new Set<string>();
   const walk = (outDir: string, absDir: string, k: number): void => {
     const key = `${k}\0${absDir}`;
-    if (visited.has(key)) return;
+    // Stop early on a huge tree (`/**`); the caller reports the cap.
+    if (visited.has(key) || results.size > maxFiles) return;
     visited.add(key);
     const m = matchers[k];
     if (m === undefined) return;

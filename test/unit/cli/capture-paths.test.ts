@@ -133,6 +133,9 @@ describe('expandCapturePaths: directories', () => {
     const e = failure(['caps'], { maxFiles: 3 });
     expect(e.message).toBe("more than 3 capture files (reached in 'caps/d.pcap.gz'): name fewer, or analyse them in batches");
     expect(e.code).toBe('TOO_MANY_CAPTURES');
+    expect(failure(['caps/**/*.pcap'], { maxFiles: 2 }).message).toBe(
+      "more than 2 capture files (reached in 'caps/sub/e.pcap'): name fewer, or analyse them in batches",
+    );
   });
 });
 
