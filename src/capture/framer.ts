@@ -38,7 +38,9 @@ export class CaptureContext {
   readonly packet: CapturedPacket = {
     tsUs: 0,
     linkType: 0,
-    data: new Uint8Array(0),
+    buf: new Uint8Array(0),
+    start: 0,
+    end: 0,
     origLen: 0,
     interfaceId: 0,
   };

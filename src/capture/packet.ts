@@ -1,14 +1,18 @@
 /**
- * One captured packet, as the capture readers hand it to the decoder.
- * The object and its `data` view are reused: they are valid only until the next packet.
+ * One captured packet, as the capture readers hand it to the decoder: its bytes are
+ * `buf[start, end)`, where `buf` is the chunk being read (no view is made per packet: a million
+ * packets a second would otherwise allocate a million views). The object is reused and `buf`
+ * is overwritten by later reads: both are valid only until the next packet.
  */
 export interface CapturedPacket {
   /** Capture time in microseconds since the Unix epoch (ns timestamps are rounded down). */
   tsUs: number;
   /** LINKTYPE_* value of the interface that captured it (see link-types.ts). */
   linkType: number;
-  /** Captured bytes (caplen); may be shorter than origLen when the snaplen cut it. */
-  data: Uint8Array;
+  /** Holds the captured bytes at [start, end) (caplen = end - start, maybe less than origLen). */
+  buf: Uint8Array;
+  start: number;
+  end: number;
   /** Length of the packet on the wire. */
   origLen: number;
   /** pcapng interface id (0 for classic pcap). */

@@ -140,7 +140,9 @@ export class PcapFramer implements Framer {
     pkt.tsUs = sec * 1e6 + (this.nanos ? Math.floor(frac / 1000) : frac);
     pkt.linkType = this.linkType;
     pkt.interfaceId = 0;
-    pkt.data = b.subarray(off + this.recordHeaderBytes, next);
+    pkt.buf = b;
+    pkt.start = off + this.recordHeaderBytes;
+    pkt.end = next;
     ctx.packets++;
     ctx.onPacket(pkt);
   }

@@ -255,7 +255,9 @@ export class PcapngFramer implements Framer {
     pkt.linkType = iface.linkType;
     pkt.interfaceId = id;
     pkt.origLen = this.u32(b, off + 24);
-    pkt.data = b.subarray(off + 28, off + 28 + caplen);
+    pkt.buf = b;
+    pkt.start = off + 28;
+    pkt.end = off + 28 + caplen;
     this.ctx.packets++;
     this.ctx.onPacket(pkt);
   }
@@ -279,7 +281,9 @@ export class PcapngFramer implements Framer {
     pkt.linkType = iface.linkType;
     pkt.interfaceId = 0;
     pkt.origLen = origLen;
-    pkt.data = b.subarray(off + 12, off + 12 + caplen);
+    pkt.buf = b;
+    pkt.start = off + 12;
+    pkt.end = off + 12 + caplen;
     this.ctx.packets++;
     this.ctx.onPacket(pkt);
   }

@@ -76,7 +76,7 @@ export class PacketDecoder {
   constructor(readonly defrag: IpDefrag = new IpDefrag()) {}
 
   /**
-   * Fills `out` from `pkt`. `out.data` is `pkt.data`, or a fresh buffer holding a reassembled
+   * Fills `out` from `pkt`. `out.data` is `pkt.buf`, or a fresh buffer holding a reassembled
    * datagram (`out.reassembled`); offsets in `out` point into it. On Skip the IP fields may be
    * set (e.g. ICMP); on FragmentHeld and Malformed nothing in `out` is meaningful.
    */
@@ -103,12 +103,12 @@ export class PacketDecoder {
   }
 
   private walk(pkt: CapturedPacket, out: DecodedPacket): DecodeStatus {
-    let b = pkt.data;
+    let b = pkt.buf;
     const c = this.c;
-    c.off = 0;
-    c.end = b.length;
+    c.off = pkt.start;
+    c.end = pkt.end;
     c.truncated = false;
-    c.snapCut = pkt.origLen > b.length;
+    c.snapCut = pkt.origLen > pkt.end - pkt.start;
     c.problem = '';
     this.problem = '';
     resetOut(out, b);

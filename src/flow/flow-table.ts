@@ -13,6 +13,7 @@ import { ipToString } from '../decode/ip-address.js';
 import { Flow } from './flow.js';
 import type { SecretsLookup } from '../keylog/key-log.js';
 import { flowKey } from './flow-key.js';
+import { FlowIndex } from './flow-index.js';
 
 export interface FlowTableOptions {
   /** Service ports: a flow with either port here is always reported. */
@@ -28,8 +29,21 @@ const SWEEP_INTERVAL_US = 10 * 1e6;
 /** A closed TCP flow (both FIN, or RST) is kept this long for its last ACKs, then finished. */
 const CLOSED_LINGER_US = 5 * 1e6;
 
+/** A flow in the table: its key, and its place in the list of flows by creation time. */
+class Entry {
+  older: Entry | null = null;
+  newer: Entry | null = null;
+  constructor(
+    readonly key: Int32Array,
+    readonly flow: Flow,
+  ) {}
+}
+
 export class FlowTable {
-  private readonly flows = new Map<string, Flow>();
+  private readonly index = new FlowIndex<Entry>();
+  /** Flows by creation time: sweeps and the end of the capture finish them in this order. */
+  private oldest: Entry | null = null;
+  private newest: Entry | null = null;
   private nextSweepTs = 0;
   /** Flows finished early because the table was full. */
   evicted = 0;
@@ -40,24 +54,27 @@ export class FlowTable {
   ) {}
 
   get size(): number {
-    return this.flows.size;
+    return this.index.size;
   }
 
   /** One decoded TCP or UDP packet. */
   packet(ts: number, p: DecodedPacket): void {
     if (ts >= this.nextSweepTs) this.sweep(ts);
-    let key = flowKey(p);
+    const key = flowKey(p);
     const fromA = key.fromA;
-    let flow = this.flows.get(key.key);
+    let entry = this.index.get(key.words);
+    let flow = entry?.flow;
     if (flow !== undefined && p.proto === 6 && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && flow.packets > 2 && (flow.rst || (flow.fin[0] && flow.fin[1]))) {
       // A new SYN on a closed connection's 4-tuple: port reuse, a new connection.
-      this.end(key.key, flow);
+      this.end(entry!);
       flow = undefined;
-      key = flowKey(p); // end() may have reused the shared key object
+      flowKey(p, key); // end() may have reused the shared key object
     }
     if (flow === undefined) {
       flow = this.create(ts, p, fromA);
-      this.flows.set(key.key, flow);
+      entry = new Entry(key.words.slice(), flow);
+      this.index.add(entry.key, entry);
+      this.link(entry);
     }
     // Raw direction 0 is the creating packet's source.
     const dir: 0 | 1 = (fromA === (flow.aIsKeyA)) ? 0 : 1;
@@ -80,11 +97,11 @@ export class FlowTable {
 
   /** End of the capture: every flow still open is finished, oldest first. */
   finishAll(): void {
-    for (const [key, flow] of this.flows) this.end(key, flow);
+    while (this.oldest !== null) this.end(this.oldest);
   }
 
   private create(ts: number, p: DecodedPacket, fromA: boolean): Flow {
-    if (this.flows.size >= LIMITS.maxFlows) this.evictOldest();
+    if (this.index.size >= LIMITS.maxFlows) this.evictOldest();
     const tcp = p.proto === 6;
     const { ports, allPorts } = this.options;
     const srcService = ports.has(p.srcPort);
@@ -117,40 +134,54 @@ export class FlowTable {
     return flow;
   }
 
-  private end(key: string, flow: Flow): void {
-    this.flows.delete(key);
-    flow.finish();
-    this.onFlowEnd(flow);
+  private end(entry: Entry): void {
+    this.index.delete(entry.key);
+    this.unlink(entry);
+    entry.flow.finish();
+    this.onFlowEnd(entry.flow);
+  }
+
+  private link(e: Entry): void {
+    e.older = this.newest;
+    if (this.newest !== null) this.newest.newer = e;
+    else this.oldest = e;
+    this.newest = e;
+  }
+
+  private unlink(e: Entry): void {
+    if (e.older !== null) e.older.newer = e.newer;
+    else this.oldest = e.newer;
+    if (e.newer !== null) e.newer.older = e.older;
+    else this.newest = e.older;
+    e.older = e.newer = null;
   }
 
   /** Finish flows idle past their timeout, and closed flows past a short linger. */
   private sweep(now: number): void {
     this.nextSweepTs = now + SWEEP_INTERVAL_US;
-    for (const [key, flow] of this.flows) {
+    for (let e = this.oldest; e !== null; ) {
+      const next = e.newer;
+      const flow = e.flow;
       const idle = now - flow.lastTs;
       const closed = flow.rst || (flow.fin[0] && flow.fin[1]);
       const timeout = closed ? CLOSED_LINGER_US : flow.transport === 'tcp' ? LIMITS.tcpIdleTimeoutUs : LIMITS.udpIdleTimeoutUs;
-      if (idle > timeout) this.end(key, flow);
+      if (idle > timeout) this.end(e);
+      e = next;
     }
   }
 
-  /** The table is full: finish the flow that has been idle longest. */
+  /** The table is full: finish the flow that has been idle longest among the oldest ones. */
   private evictOldest(): void {
-    let oldestKey: string | null = null;
-    let oldest: Flow | null = null;
-    // Map order is creation order; the first entries are the oldest and usually the idlest.
+    let victim: Entry | null = null;
+    // The oldest flows are usually the idlest: look at the first 64 only.
     let looked = 0;
-    for (const [key, flow] of this.flows) {
-      if (oldest === null || flow.lastTs < oldest.lastTs) {
-        oldest = flow;
-        oldestKey = key;
-      }
-      if (++looked >= 64) break;
+    for (let e = this.oldest; e !== null && looked < 64; e = e.newer, looked++) {
+      if (victim === null || e.flow.lastTs < victim.flow.lastTs) victim = e;
     }
-    if (oldest !== null && oldestKey !== null) {
-      oldest.anomalies.add('flow_table_limit_reached');
+    if (victim !== null) {
+      victim.flow.anomalies.add('flow_table_limit_reached');
       this.evicted++;
-      this.end(oldestKey, oldest);
+      this.end(victim);
     }
   }
 }

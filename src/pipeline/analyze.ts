@@ -112,7 +112,7 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   const onPacket = (pkt: CapturedPacket): void => {
     stats.packets++;
     if (onProgress !== undefined) {
-      bytesRead += pkt.data.length + 16; // record header + captured bytes: close enough for a bar
+      bytesRead += pkt.end - pkt.start + 16; // record header + captured bytes: close enough for a bar
       if ((stats.packets & 4095) === 0) onProgress(bytesRead);
     }
     const status = decoder.decode(pkt, decoded);

@@ -49,7 +49,7 @@ function checkInvariants(status: DecodeStatus, out: DecodedPacket): void {
 }
 
 function pkt(linkType: number, data: Uint8Array, origLen = data.length): CapturedPacket {
-  return { tsUs: 0, linkType, data, origLen, interfaceId: 0 };
+  return { tsUs: 0, linkType, buf: data, start: 0, end: data.length, origLen, interfaceId: 0 };
 }
 
 describe('decodePacket properties', () => {

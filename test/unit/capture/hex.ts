@@ -39,7 +39,7 @@ export function parseAll(bytes: Uint8Array, cuts: number[] = []): ParseResult {
   const problems: CaptureProblem[] = [];
   const secrets: { type: number; data: string }[] = [];
   const parser = new CaptureParser(
-    (p) => packets.push({ tsUs: p.tsUs, linkType: p.linkType, data: toHex(p.data), origLen: p.origLen, interfaceId: p.interfaceId }),
+    (p) => packets.push({ tsUs: p.tsUs, linkType: p.linkType, data: toHex(p.buf.subarray(p.start, p.end)), origLen: p.origLen, interfaceId: p.interfaceId }),
     (p) => problems.push(p),
     (type, data) => secrets.push({ type, data: toHex(data) }),
   );

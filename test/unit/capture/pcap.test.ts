@@ -77,10 +77,10 @@ describe('classic pcap', () => {
     expect(r.parser.linkTypes).toEqual([1]);
   });
 
-  it('hands out views into the chunk, not copies, and reuses one packet object', () => {
+  it('hands out offsets into the chunk, not copies, and reuses one packet object', () => {
     const seen: { buffer: ArrayBufferLike; obj: object }[] = [];
     const parser = new CaptureParser(
-      (p) => seen.push({ buffer: p.data.buffer, obj: p }),
+      (p) => seen.push({ buffer: p.buf.buffer, obj: p }),
       () => {},
     );
     parser.push(PCAP_LE_US);

@@ -31,7 +31,7 @@ function file(name: string, bytes: Uint8Array): string {
 
 function collect(): { sink: (p: CapturedPacket) => void; got: unknown[] } {
   const got: unknown[] = [];
-  return { got, sink: (p) => got.push([p.tsUs, p.linkType, toHex(p.data)]) };
+  return { got, sink: (p) => got.push([p.tsUs, p.linkType, toHex(p.buf.subarray(p.start, p.end))]) };
 }
 
 describe('readCapture', () => {

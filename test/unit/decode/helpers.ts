@@ -23,7 +23,7 @@ export interface Summary {
 }
 
 export function packet(linkType: number, data: Uint8Array, origLen = data.length): CapturedPacket {
-  return { tsUs: 0, linkType, data, origLen, interfaceId: 0 };
+  return { tsUs: 0, linkType, buf: data, start: 0, end: data.length, origLen, interfaceId: 0 };
 }
 
 /** Decodes with `decoder` (a fresh one by default) and summarises `out` as the status allows. */
