@@ -285,18 +285,21 @@ export function deepExtension(depth) {
 // ---- the captures ----
 
 /**
- * (a) SYN flood: `flows` SYNs to SERVER_IP:443 from random addresses and ports (1 µs apart, so
- * no flow idles out and the flow table fills up).
+ * (a) SYN flood: `flows` SYNs to SERVER_IP:443 from distinct addresses and random ports (1 µs
+ * apart, so no flow idles out and the flow table fills up).
  */
-export function writeSynFlood(path, { flows = 1_000_000, seed = 1 } = {}) {
+export function writeSynFlood(path, { flows = 1_000_000, seed = 1, firstFlowsToPort = null } = {}) {
   const w = new PcapFileWriter(path);
   const rng = createRng(seed);
   const t0 = 1_700_000_000_000_000;
   for (let i = 0; i < flows; i++) {
+    // `firstFlowsToPort: {count, port}` sends the oldest flows to another port, so a test can
+    // report only those (--ports) and see them evicted first, without 200,000 session records.
+    const dport = firstFlowsToPort !== null && i < firstFlowsToPort.count ? firstFlowsToPort.port : 443;
     // 10.0.0.0/8 plus a counter in the low bits keeps every flow distinct even if ports repeat.
     const src = (0x0a000000 | (i & 0xffffff)) >>> 0;
     const sport = 1024 + rng.int(64512);
-    w.packet(t0 + i, tcpFrame({ src, dst: SERVER_IP, sport, dport: 443, seq: rng.next(), flags: TCP.SYN, window: 1024 }));
+    w.packet(t0 + i, tcpFrame({ src, dst: SERVER_IP, sport, dport, seq: rng.next(), flags: TCP.SYN, window: 1024 }));
   }
   return w.close();
 }
