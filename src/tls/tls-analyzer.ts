@@ -244,8 +244,12 @@ export class TlsAnalyzer {
         // Server certificates only (a client certificate is not the server's identity).
         if (!this.isClient(dir) && this.certificates.length === 0) {
           const r = parseCertificateMessage(body, false);
-          if (r.ok) this.certificates = r.value;
-          else this.anomalies.add(r.error);
+          if (!r.ok) this.anomalies.add(r.error);
+          else {
+            this.certificates = r.value;
+            // certificates_limit_reached, certificate_empty_entry...: as the DTLS and key-log paths do.
+            for (const a of r.anomalies) this.anomalies.add(a);
+          }
         }
         break;
       case HS_SERVER_HELLO_DONE:

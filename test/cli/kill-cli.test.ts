@@ -1,0 +1,114 @@
+/**
+ * Issue 8, kill -9: `analyze --pcap --db D` killed with SIGKILL in the middle of a run. The
+ * database must stay whole, an earlier completed run untouched, the killed run left marked
+ * 'incomplete', and `analyze report` must still read it. Whether the killed run holds sessions
+ * depends on when the CLI stores them (at the end, or in batches while reading): the test
+ * accepts either, as long as what is stored is whole.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeGzipBomb } from '../../scripts/adversarial-captures.mjs';
+import { ensureBuiltCli, root, runCli, startCli } from '../helpers/built-cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'analyze-kill-'));
+const fixture = join(root, 'fixtures/loopback-clients.pcap');
+
+beforeAll(() => ensureBuiltCli(), 120_000);
+
+interface RunRow {
+  id: number;
+  file: string;
+  status: string;
+}
+
+/** The runs in D, or null while D does not exist yet or is being created (busy). */
+function runsIn(db: string): RunRow[] | null {
+  let conn: Database.Database | null = null;
+  try {
+    conn = new Database(db, { readonly: true, fileMustExist: true });
+    return conn.prepare('SELECT id, file, status FROM runs ORDER BY id').all() as RunRow[];
+  } catch {
+    return null;
+  } finally {
+    conn?.close();
+  }
+}
+
+describe('analyze killed with SIGKILL mid-run', () => {
+  it('leaves the database whole: the earlier run intact, the killed one incomplete, report still works', async () => {
+    const db = join(tmp, 'killed.db');
+    const earlier = runCli(tmp, '--pcap', fixture, '--db', db, '--format', 'jsonl', '-q');
+    expect(earlier.code).toBe(0);
+
+    // 4 GiB of one repeated packet from a 30 MB gzip: about 15 s of reading, so the run is
+    // surely still going when it is killed, while its capture hashes in a blink.
+    const bomb = join(tmp, 'long.pcap.gz');
+    writeGzipBomb(bomb, { decompressedBytes: 4 * 1024 ** 3 });
+    const child = startCli(tmp, '--pcap', bomb, '--db', db, '--format', 'jsonl', '-q');
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+
+    // Kill only once the run row exists (the CLI inserts it as 'incomplete' before reading).
+    const deadline = Date.now() + 20_000;
+    let rows: RunRow[] | null = null;
+    while (Date.now() < deadline) {
+      rows = runsIn(db);
+      if (rows?.some((r) => r.file === bomb && r.status === 'incomplete')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(rows?.map((r) => [r.file, r.status])).toEqual([
+      [fixture, 'complete'],
+      [bomb, 'incomplete'],
+    ]);
+    // Some reading happens before the kill (~300 ms into the capture).
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGKILL');
+    const end = await exited;
+    // Killed, not finished on its own before the signal came.
+    expect(end).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(stderr).toBe('');
+
+    const conn = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      expect(conn.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(conn.pragma('foreign_key_check')).toEqual([]);
+      const runs = conn.prepare('SELECT id, file, status FROM runs ORDER BY id').all() as RunRow[];
+      expect(runs.map((r) => [r.file, r.status])).toEqual([
+        [fixture, 'complete'],
+        [bomb, 'incomplete'],
+      ]);
+      const count = (run: number) => (conn.prepare('SELECT count(*) AS n FROM sessions WHERE run_id = ?').get(run) as { n: number }).n;
+      // The earlier run keeps all 18 sessions of the fixture, records intact.
+      expect(count(runs[0]!.id)).toBe(18);
+      const ids = (conn.prepare('SELECT session_id, record FROM sessions WHERE run_id = ? ORDER BY session_id').all(runs[0]!.id) as { session_id: string; record: string }[]).map(
+        (r) => [r.session_id, (JSON.parse(r.record) as { session_id: string }).session_id],
+      );
+      const expected = earlier.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { session_id: string }).session_id)
+        .sort();
+      expect(ids).toEqual(expected.map((id) => [id, id]));
+      // The killed run: zero sessions (stored at the end) or whole ones (stored in batches);
+      // this capture is one connection, so at most one.
+      const killedRecords = conn.prepare('SELECT record FROM sessions WHERE run_id = ?').all(runs[1]!.id) as { record: string }[];
+      expect(killedRecords.length).toBeLessThanOrEqual(1);
+      for (const r of killedRecords) expect((JSON.parse(r.record) as { packets: number }).packets).toBeGreaterThan(0);
+    } finally {
+      conn.close();
+    }
+
+    // The database still reads: every stored session, and the runs with their status.
+    const report = runCli(tmp, 'report', '--db', db, '--all', '--format', 'jsonl');
+    expect(report.stderr).toBe('');
+    expect(report.code).toBe(0);
+    expect(report.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(18);
+    const listed = runCli(tmp, 'report', '--db', db, '--runs');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/incomplete/);
+  }, 60_000);
+});

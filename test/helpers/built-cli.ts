@@ -1,0 +1,39 @@
+/**
+ * The built command for tests that drive the analyzer as a user does: dist/cli/main.js, rebuilt
+ * when missing or older than any file under src/ (a stale dist would test yesterday's code).
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const root = join(import.meta.dirname, '../..');
+export const cli = join(root, 'dist/cli/main.js');
+
+export function ensureBuiltCli(): void {
+  const src = join(root, 'src');
+  const newest = Math.max(
+    ...readdirSync(src, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs),
+  );
+  if (!existsSync(cli) || statSync(cli).mtimeMs < newest) {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')]);
+  }
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `analyze ARGS` to its end in `cwd`. */
+export function runCli(cwd: string, ...args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts `analyze ARGS` without waiting (for a test that kills it). */
+export function startCli(cwd: string, ...args: string[]) {
+  return spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+}
