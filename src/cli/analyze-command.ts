@@ -9,6 +9,7 @@ import { analyzeCapture, type AnalyzeOptions, type AnalyzeResult } from '../pipe
 import { isFlagged, SessionStore } from '../store/sqlite-store.js';
 import { SessionBatch } from '../store/session-batch.js';
 import { captureIdentity } from './capture-identity.js';
+import { expandCapturePaths } from './capture-paths.js';
 import { Output } from '../report/output.js';
 import { JsonDocumentWriter, JsonlWriter, TextWriter, type SessionWriter } from '../report/session-writers.js';
 import type { SessionRecord } from '../model/session.js';
@@ -30,7 +31,7 @@ export type Format = (typeof FORMATS)[number];
 
 export function analyzeOptions(y: Argv) {
   return y
-    .option('pcap', { type: 'string', describe: 'capture file to read (pcap, pcapng, optionally gzip-compressed); - reads stdin', requiresArg: true })
+    .option('pcap', { type: 'string', array: true, describe: 'captures to read: files (pcap, pcapng, optionally gzip-compressed), directories, globs; - reads stdin' })
     .option('format', { type: 'string', choices: FORMATS, default: 'text', describe: 'text summary, one JSON document, or JSON Lines (one session per line)' })
     .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write the output to FILE instead of stdout' })
     .option('ports', { type: 'string', default: '443', describe: 'service ports whose flows are always reported (comma-separated)' })
@@ -43,7 +44,7 @@ export function analyzeOptions(y: Argv) {
     .option('fail-on', { type: 'string', choices: SEVERITIES, requiresArg: true, describe: 'exit 1 when any finding reaches this severity (for scripts and CI pipelines)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress bar and no warnings on stderr' })
     .check((argv) => {
-      if (argv.pcap === undefined || argv.pcap === '') throw new UsageError('--pcap FILE is required (e.g. analyze --pcap capture.pcap)');
+      if (argv.pcap === undefined || argv.pcap.length === 0 || argv.pcap.every((p) => p === '')) throw new UsageError('--pcap FILE is required (e.g. analyze --pcap capture.pcap)');
       parsePorts(String(argv.ports));
       return true;
     });
@@ -98,9 +99,22 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       args, store, dbPath, writer, out, failOnHit: false, signal: interrupt.signal,
       options: { ports, allPorts: args['all-ports'], caCertificates, keyLog, policy, baseline, intel: intel?.lookup, c2Traits: intel?.c2Traits },
     };
-    await analyzeOne(args.pcap!, ctx);
+    const { files } = expandCapturePaths(args.pcap!);
+    // Several captures: one that cannot be read is reported (one line) and the others go on.
+    let failed = false;
+    for (const file of files) {
+      if (interrupt.signal.aborted) break;
+      try {
+        await analyzeOne(file, ctx);
+      } catch (e) {
+        if (files.length === 1 || !(e instanceof InputError)) throw e;
+        process.stderr.write(`analyze: ${e.message}\n`);
+        failed = true;
+      }
+    }
     writer.end();
     if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
+    if (failed) return 2;
     // --fail-on: a script or CI pipeline learns from the exit status that something reached it.
     return ctx.failOnHit ? 1 : 0;
   } finally {

@@ -14,9 +14,14 @@ import { runShow, showOptions } from './show-command.js';
 import { intelOptions } from './intel-command.js';
 import { learnOptions, runLearn } from './learn-command.js';
 
+/** `--pcap -` as `--pcap=-`: yargs drops a lone `-` given to an array option (stdin). */
+function stdinAsValue(argv: string[]): string[] {
+  return argv.flatMap((a, i) => (a === '-' && argv[i - 1] === '--pcap' ? [] : a === '--pcap' && argv[i + 1] === '-' ? ['--pcap=-'] : [a]));
+}
+
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  await yargs(argv)
+  await yargs(stdinAsValue(argv))
     .scriptName('analyze')
     .usage('$0 --pcap FILE [options]\n\nFinds the connections on port 443 that are not what they pretend to be.')
     .command(['$0', 'analyze'], 'analyse a capture: TLS handshakes, JA3/JA3S/JA4 fingerprints, certificates', analyzeOptions, async (args) => {

@@ -85,6 +85,7 @@ export class JsonDocumentWriter implements SessionWriter {
 
 export class TextWriter implements SessionWriter {
   private report = new TextReport();
+  private captures = 0;
 
   constructor(private readonly out: Output) {}
 
@@ -93,6 +94,7 @@ export class TextWriter implements SessionWriter {
   }
 
   captureDone(c: CaptureDone): void {
+    if (this.captures++ > 0) this.out.write('\n');
     this.out.write(this.report.render({ file: c.file, format: c.format, packets: c.packets, bytes: c.bytes, seconds: c.seconds, problems: [] }));
     this.report = new TextReport();
   }
