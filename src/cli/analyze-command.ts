@@ -3,12 +3,16 @@
  * handler that only builds AnalyzeOptions, runs the pipeline and renders (anchors principle 15).
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { InputError, UsageError } from '../errors.js';
-import { analyzeCapture, type AnalyzeOptions, type AnalyzeResult } from '../pipeline/analyze.js';
+import { analyzeCapture, type AnalyzeOptions, type AnalyzeResult, type RunStats } from '../pipeline/analyze.js';
+import type { ReadSummary } from '../capture/source.js';
+import type { CaptureDone } from '../report/session-writers.js';
+import { analyzeInWorkers } from './parallel-captures.js';
 import { isFlagged, SessionStore } from '../store/sqlite-store.js';
 import { SessionBatch } from '../store/session-batch.js';
-import { captureIdentity } from './capture-identity.js';
+import { captureIdentity, type CaptureIdentity } from './capture-identity.js';
 import { expandCapturePaths } from './capture-paths.js';
 import { Output } from '../report/output.js';
 import { JsonDocumentWriter, JsonlWriter, TextWriter, type SessionWriter } from '../report/session-writers.js';
@@ -42,10 +46,12 @@ export function analyzeOptions(y: Argv) {
     .option('ca-bundle', { type: 'string', requiresArg: true, describe: 'PEM file of a site\'s own CA certificates, trusted beside the bundled Mozilla roots' })
     .option('policy', { type: 'string', requiresArg: true, describe: 'site policy (JSON or YAML): allow-lists by server, SNI, certificate or fingerprint; rule severities and disables' })
     .option('fail-on', { type: 'string', choices: SEVERITIES, requiresArg: true, describe: 'exit 1 when any finding reaches this severity (for scripts and CI pipelines)' })
+    .option('jobs', { alias: 'j', type: 'number', default: availableParallelism(), describe: 'captures analysed at once, each in a worker thread (several --pcap files); output and run order stay those of the files' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress bar and no warnings on stderr' })
     .check((argv) => {
       if (argv.pcap === undefined || argv.pcap.length === 0 || argv.pcap.every((p) => p === '')) throw new UsageError('--pcap FILE is required (e.g. analyze --pcap capture.pcap)');
       parsePorts(String(argv.ports));
+      if (!Number.isInteger(argv.jobs) || argv.jobs < 1) throw new UsageError(`--jobs: "${argv.jobs}" is not a positive whole number`);
       return true;
     });
 }
@@ -64,10 +70,23 @@ export function parsePorts(list: string): Set<number> {
   return ports;
 }
 
+/** The pipeline options of a command line (also rebuilt by each --jobs worker from the same arguments). */
+export type PipelineOptions = Omit<AnalyzeOptions, 'onSession' | 'onProgress' | 'signal'>;
+
+export function pipelineOptions(args: AnalyzeArgs, dbPath: string | null): PipelineOptions {
+  const caCertificates = args['ca-bundle'] !== undefined ? loadCaBundle(args['ca-bundle']) : [];
+  const keyLog = args.keylog !== undefined ? loadKeyLog(args.keylog) : undefined;
+  const policy = args.policy !== undefined ? loadPolicyFile(args.policy) : undefined;
+  // The site baseline (`analyze learn`) in the database, if any: the baseline.* rules use it.
+  const baseline = dbPath !== null ? loadBaseline(dbPath) : null;
+  // Intel imported with `analyze intel import` into it, if any (intel.*, cert.impersonation, C2 traits).
+  const intel = dbPath !== null ? loadIntel(dbPath) : null;
+  return { ports: parsePorts(args.ports), allPorts: args['all-ports'], caCertificates, keyLog, policy, baseline, intel: intel?.lookup, c2Traits: intel?.c2Traits };
+}
+
 /** What every capture of one `analyze` command shares. */
-interface RunContext {
+export interface RunContext {
   args: AnalyzeArgs;
-  options: Omit<AnalyzeOptions, 'onSession'>;
   store: SessionStore | null;
   dbPath: string | null;
   writer: SessionWriter;
@@ -78,38 +97,32 @@ interface RunContext {
 }
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
-  const caCertificates = args['ca-bundle'] !== undefined ? loadCaBundle(args['ca-bundle']) : [];
-  const keyLog = args.keylog !== undefined ? loadKeyLog(args.keylog) : undefined;
-  const ports = parsePorts(args.ports);
-  const policy = args.policy !== undefined ? loadPolicyFile(args.policy) : undefined;
   // Opened before the capture is read: a database that is not ours fails fast, with one line.
   const dbPath = dbOption(args.db);
   const store = dbPath !== null ? SessionStore.open(dbPath) : null;
-  // The site baseline (`analyze learn`) in that database, if any: the baseline.* rules use it.
-  const baseline = dbPath !== null ? loadBaseline(dbPath) : null;
-  // Intel imported with `analyze intel import` into that database, if any (intel.*, cert.impersonation, C2 traits).
-  const intel = dbPath !== null ? loadIntel(dbPath) : null;
   const interrupt = new Interrupt();
   let out: Output | null = null;
   try {
+    const options = pipelineOptions(args, dbPath);
+    const { files } = expandCapturePaths(args.pcap!);
     out = Output.open(args.output);
     const format = args.format as Format;
     const writer = format === 'jsonl' ? new JsonlWriter(out) : format === 'json' ? new JsonDocumentWriter(out) : new TextWriter(out);
-    const ctx: RunContext = {
-      args, store, dbPath, writer, out, failOnHit: false, signal: interrupt.signal,
-      options: { ports, allPorts: args['all-ports'], caCertificates, keyLog, policy, baseline, intel: intel?.lookup, c2Traits: intel?.c2Traits },
-    };
-    const { files } = expandCapturePaths(args.pcap!);
-    // Several captures: one that cannot be read is reported (one line) and the others go on.
+    const ctx: RunContext = { args, store, dbPath, writer, out, failOnHit: false, signal: interrupt.signal };
     let failed = false;
-    for (const file of files) {
-      if (interrupt.signal.aborted) break;
-      try {
-        await analyzeOne(file, ctx);
-      } catch (e) {
-        if (files.length === 1 || !(e instanceof InputError)) throw e;
-        process.stderr.write(`analyze: ${e.message}\n`);
-        failed = true;
+    if (files.length > 1 && args.jobs > 1) {
+      failed = await analyzeInWorkers(files, ctx);
+    } else {
+      // Several captures: one that cannot be read is reported (one line) and the others go on.
+      for (const file of files) {
+        if (interrupt.signal.aborted) break;
+        try {
+          await analyzeOne(file, options, ctx);
+        } catch (e) {
+          if (files.length === 1 || !(e instanceof InputError)) throw e;
+          process.stderr.write(`analyze: ${e.message}\n`);
+          failed = true;
+        }
       }
     }
     writer.end();
@@ -154,68 +167,107 @@ class Interrupt {
   }
 }
 
-/** Analyses one capture into the store and the writer. */
-async function analyzeOne(pcap: string, ctx: RunContext): Promise<void> {
-  const { args, store, writer } = ctx;
-  const started = performance.now();
-  // Hashed by a worker thread while this thread analyses (the store's "same file again").
-  const identity = store !== null ? captureIdentity(pcap) : null;
+/** One capture on its way: its run in the store, its session batch, its flag counts. */
+export interface CaptureRun {
+  file: string;
+  runId: number | null;
+  batch: SessionBatch | null;
+  tally: FlagTally;
+  identity: Promise<CaptureIdentity> | null;
+  started: number;
+}
+
+/** Starts a capture's run in the store (and the hashing of the file beside the analysis). */
+export function beginCapture(file: string, ctx: RunContext): CaptureRun {
+  const { args, store } = ctx;
   const runId =
     store !== null
       ? store.beginRun({
-          file: pcap, size: null, sha256: null,
-          options: { ports: [...ctx.options.ports], all_ports: args['all-ports'], keylog: args.keylog ?? null, ca_bundle: args['ca-bundle'] ?? null, keep_runs: args['keep-runs'] },
+          file, size: null, sha256: null,
+          options: { ports: [...parsePorts(args.ports)], all_ports: args['all-ports'], keylog: args.keylog ?? null, ca_bundle: args['ca-bundle'] ?? null, keep_runs: args['keep-runs'] },
           keepRuns: args['keep-runs'],
         })
       : null;
-  const batch = store !== null && runId !== null ? new SessionBatch(store, runId) : null;
-  const tally = new FlagTally();
-  const failOn = args['fail-on'];
+  return {
+    file, runId,
+    batch: store !== null && runId !== null ? new SessionBatch(store, runId) : null,
+    tally: new FlagTally(),
+    // Hashed by a worker thread while the capture is analysed (the store's "same file again").
+    identity: store !== null ? captureIdentity(file) : null,
+    started: performance.now(),
+  };
+}
+
+/** A classified session: into the store's batch, the flag counts and --fail-on (the writer is the caller's). */
+export function acceptSession(run: CaptureRun, s: SessionRecord, ctx: RunContext): void {
+  run.batch?.add(s);
+  run.tally.add(s);
+  const failOn = ctx.args['fail-on'];
+  if (failOn !== undefined && !ctx.failOnHit && s.findings.some((f) => atLeast(f.severity, failOn))) ctx.failOnHit = true;
+}
+
+/** The capture failed before its end: its run is forgotten. */
+export function abandonCapture(run: CaptureRun, ctx: RunContext): void {
+  if (ctx.store !== null && run.runId !== null) ctx.store.deleteRun(run.runId);
+}
+
+/** The capture was read to its end (or to Ctrl-C): its run is finished; InputError when it was not a capture. */
+export async function endCapture(run: CaptureRun, capture: ReadSummary, runStats: RunStats, ctx: RunContext): Promise<CaptureDone> {
+  const { args, store } = ctx;
+  run.batch?.flush();
+  const fatal = capture.problems.find((p) => p.fatal);
+  if (fatal !== undefined && capture.packets === 0) {
+    // Not a capture at all: nothing worth keeping as a run.
+    abandonCapture(run, ctx);
+    throw new InputError(`${run.file}: ${fatal.message}`, fatal.name);
+  }
+  const interrupted = capture.interrupted;
+  const stats = { ...runStats, problems: capture.problems, interrupted };
+  if (store !== null && run.runId !== null) {
+    store.finishRun(run.runId, { packets: capture.packets, bytes: capture.bytes, stats, identity: (await run.identity) ?? undefined, partial: interrupted });
+  }
+  if (!args.quiet) {
+    for (const p of capture.problems) process.stderr.write(`analyze: warning: ${run.file}: ${p.message}\n`);
+    if (interrupted) process.stderr.write(`analyze: ${run.file}: interrupted after ${capture.packets} packets; the run is stored as incomplete\n`);
+  }
+  return {
+    file: run.file, format: capture.format, packets: capture.packets, bytes: capture.bytes,
+    problems: capture.problems, stats, seconds: (performance.now() - run.started) / 1000,
+  };
+}
+
+/** The capture's report: the writer's end of it, and for text how to review it. */
+export function reportCapture(run: CaptureRun, done: CaptureDone, ctx: RunContext): void {
+  ctx.writer.captureDone(done);
+  if (ctx.args.format === 'text') {
+    // How to review: after the summary on stdout, or on stderr when the summary went to a file.
+    const note = run.tally.note(ctx.dbPath, run.runId);
+    if (ctx.out.isStdout) ctx.out.write(`\n${note}`);
+    else if (!ctx.args.quiet) process.stderr.write(note);
+  }
+}
+
+/** Analyses one capture in this thread into the store and the writer. */
+async function analyzeOne(file: string, options: PipelineOptions, ctx: RunContext): Promise<void> {
+  const run = beginCapture(file, ctx);
   let result: AnalyzeResult;
   try {
-    const progress = ProgressBar.wanted(process.stderr, args.quiet) ? new ProgressBar(process.stderr, plainFileSize(pcap)) : null;
-    result = await analyzeCapture(pcap, {
-      ...ctx.options,
+    const progress = ProgressBar.wanted(process.stderr, ctx.args.quiet) ? new ProgressBar(process.stderr, plainFileSize(file)) : null;
+    result = await analyzeCapture(file, {
+      ...options,
       signal: ctx.signal,
       onProgress: progress ? (n) => progress.update(n) : undefined,
       onSession: (s) => {
-        writer.session(s);
-        batch?.add(s);
-        tally.add(s);
-        if (failOn !== undefined && !ctx.failOnHit && s.findings.some((f) => atLeast(f.severity, failOn))) ctx.failOnHit = true;
+        ctx.writer.session(s);
+        acceptSession(run, s, ctx);
       },
     });
     progress?.done();
-    batch?.flush();
   } catch (e) {
-    if (store !== null && runId !== null) store.deleteRun(runId);
+    abandonCapture(run, ctx);
     throw e;
   }
-  const fatal = result.capture.problems.find((p) => p.fatal);
-  if (fatal !== undefined && result.capture.packets === 0) {
-    // Not a capture at all: nothing worth keeping as a run.
-    if (store !== null && runId !== null) store.deleteRun(runId);
-    throw new InputError(`${pcap}: ${fatal.message}`, fatal.name);
-  }
-  const interrupted = result.capture.interrupted;
-  const stats = { ...result.stats, problems: result.capture.problems, interrupted };
-  if (store !== null && runId !== null) {
-    store.finishRun(runId, { packets: result.capture.packets, bytes: result.capture.bytes, stats, identity: (await identity!) ?? undefined, partial: interrupted });
-  }
-  if (!args.quiet) {
-    for (const p of result.capture.problems) process.stderr.write(`analyze: warning: ${pcap}: ${p.message}\n`);
-    if (interrupted) process.stderr.write(`analyze: ${pcap}: interrupted after ${result.capture.packets} packets; the run is stored as incomplete\n`);
-  }
-  writer.captureDone({
-    file: pcap, format: result.capture.format, packets: result.capture.packets, bytes: result.capture.bytes,
-    problems: result.capture.problems, stats, seconds: (performance.now() - started) / 1000,
-  });
-  if (args.format === 'text') {
-    // How to review: after the summary on stdout, or on stderr when the summary went to a file.
-    const note = tally.note(ctx.dbPath, runId);
-    if (ctx.out.isStdout) ctx.out.write(`\n${note}`);
-    else if (!args.quiet) process.stderr.write(note);
-  }
+  reportCapture(run, await endCapture(run, result.capture, result.stats, ctx), ctx);
 }
 
 /** `--db PATH` -> PATH, `--no-db` -> null. */
@@ -226,7 +278,7 @@ export function dbOption(db: string | boolean | undefined): string | null {
 }
 
 /** Flagged sessions of one capture by their top severity: the "Flagged: ..." line of the text report. */
-class FlagTally {
+export class FlagTally {
   private sessions = 0;
   private flagged = 0;
   private readonly bySeverity = new Map<string, number>();

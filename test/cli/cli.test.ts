@@ -72,6 +72,22 @@ describe('analyze --pcap', () => {
     expect(globbed.stdout.trim().split('\n')).toHaveLength(18 + 19 + 18);
   });
 
+  it('--jobs analyses captures in worker threads with the same output, in the same order, as one at a time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'captures-'));
+    for (const f of ['loopback-clients.pcap', 'loopback-clients.pcapng', 'loopback-clients.pcap.gz', 'mixed-benign-bad.pcap']) {
+      writeFileSync(join(dir, f), readFileSync(join(root, 'fixtures', f)));
+    }
+    writeFileSync(join(dir, 'broken.pcap'), 'not a capture');
+    const one = run('--pcap', dir, '--format', 'jsonl', '--db', join(dir, 'one.db'), '--jobs', '1', '--keep-runs');
+    const three = run('--pcap', dir, '--format', 'jsonl', '--db', join(dir, 'three.db'), '--jobs', '3', '--keep-runs');
+    expect(one.code).toBe(2); // broken.pcap
+    expect(three.code).toBe(2);
+    expect(three.stdout.split('\n')).toEqual(one.stdout.split('\n'));
+    expect(three.stdout.trim().split('\n')).toHaveLength(18 * 3 + 19);
+    const runs = (db: string) => run('report', '--db', join(dir, db), '--runs').stdout.replace(/\d{4}-\d\d-\d\dT[\d:]+/g, 'T');
+    expect(runs('three.db')).toBe(runs('one.db'));
+  });
+
   it('goes on past a capture that cannot be read, names it in one line, and exits 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'captures-'));
     writeFileSync(join(dir, 'a.pcap'), 'not a capture');
