@@ -11,8 +11,12 @@ export const LIMITS = {
   /** Largest decompressed stream from a .gz capture: a gzip bomb stops here (anomaly). */
   maxGunzipBytes: 64 * 1024 * 1024 * 1024,
 
-  /** Flows tracked at once; beyond it the idlest flows are finished early. */
-  maxFlows: 200_000,
+  /**
+   * Flows tracked at once; beyond it the idlest flows are finished early. A flow costs ~1.2 KB
+   * before its first payload byte (a SYN flood fills the table with those) and a few KB while
+   * its handshake is reassembled: ~120 MB of flows at most.
+   */
+  maxFlows: 100_000,
   /** A TCP flow with no packet for this long (capture time) is finished. */
   tcpIdleTimeoutUs: 300 * 1e6,
   /** A UDP flow with no packet for this long (capture time) is finished. */

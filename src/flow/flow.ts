@@ -7,6 +7,7 @@
  * a service port.
  */
 import { LIMITS } from '../config/limits.js';
+import { TCP_FIN, TCP_RST, TCP_SYN } from '../decode/decoded-packet.js';
 import type { AppProtocol, Transport } from '../model/session.js';
 import { TlsAnalyzer } from '../tls/tls-analyzer.js';
 import type { HandshakeSummary } from '../model/handshake.js';
@@ -23,6 +24,8 @@ import { OpenVpnTlsExtractor } from '../protocol/openvpn-tls.js';
 import { sniffSsh } from '../protocol/ssh.js';
 
 const NO_BYTES = new Uint8Array(0);
+/** Payload-less SYN/FIN/RST segments remembered before a flow's first byte (SYN retries included). */
+const MAX_EARLY_SEGMENTS = 16;
 
 /** How much of each direction's first bytes is kept to tell what protocol the flow carries. */
 const SNIFF_BYTES = 2048;
@@ -61,7 +64,14 @@ export class Flow {
   private readonly sniffLen: [number, number] = [0, 0];
   /** Whether TLS has started in each raw direction (at once, or after a plaintext preamble). */
   private readonly tlsStarted: [boolean, boolean] = [false, false];
-  private readonly streams: [HalfStream, HalfStream] | null;
+  /** TCP reassembly per raw direction, made by the first segment with payload. */
+  private streams: [HalfStream, HalfStream] | null = null;
+  /**
+   * SYN, FIN and RST segments without payload that came before it, as (dir, seq, flags)
+   * triples, replayed into the new streams: a flow that never carries a byte (a SYN scan, a
+   * SYN flood of a million flows) costs no reassembly state.
+   */
+  private early: number[] | null = null;
   /** OpenVPN (TCP or UDP): each raw direction's control channel, whose TLS goes to `tls`. */
   private openVpn: [OpenVpnTlsExtractor, OpenVpnTlsExtractor] | null = null;
 
@@ -84,12 +94,22 @@ export class Flow {
     this.lastTs = ts;
     this.clientDir = clientDir;
     this.clientFromSyn = clientFromSyn;
-    this.streams = transport === 'tcp' ? [new HalfStream(this.consumer(0)), new HalfStream(this.consumer(1))] : null;
   }
 
   /** One TCP segment of raw direction `dir`; `payload` is valid only during the call. */
   tcpSegment(dir: 0 | 1, seq: number, flags: number, payload: Uint8Array): void {
-    this.streams![dir].segment(seq, flags, payload);
+    if (this.streams === null) {
+      if (payload.length === 0) {
+        // A bare ACK changes nothing in a stream; SYN, FIN and RST do, once there is one.
+        if ((flags & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0 && (this.early ??= []).length < 3 * MAX_EARLY_SEGMENTS) this.early.push(dir, seq, flags);
+        return;
+      }
+      const streams: [HalfStream, HalfStream] = (this.streams = [new HalfStream(this.consumer(0)), new HalfStream(this.consumer(1))]);
+      const early = this.early ?? [];
+      for (let i = 0; i < early.length; i += 3) streams[early[i]!]!.segment(early[i + 1]!, early[i + 2]!, NO_BYTES);
+      this.early = null;
+    }
+    this.streams[dir].segment(seq, flags, payload);
     if (this.tls?.done === true) this.finishInspection();
   }
 

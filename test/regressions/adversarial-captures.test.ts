@@ -3,6 +3,7 @@
  * full scale, through the built CLI. Each must end with exit 0 and no stack trace, and each cap
  * it pushes must show as its stable anomaly name on the session that hit it.
  */
+import { LIMITS } from '../../src/config/limits.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,24 +38,25 @@ function sessionsOf(r: CliResult): SessionRecord[] {
 const analyze = (file: string, ...extra: string[]) => runCli(tmp, '--pcap', file, '--format', 'jsonl', '--no-db', '-q', ...extra);
 
 describe('adversarial captures through the CLI', () => {
-  it('SYN flood past LIMITS.maxFlows (200,000): the oldest flows are finished early, marked flow_table_limit_reached', () => {
+  it('SYN flood past LIMITS.maxFlows: the oldest flows are finished early, marked flow_table_limit_reached', () => {
     const file = join(tmp, 'syn-flood.pcap');
-    // The slowest test here (~4 s): the table cannot overflow with fewer than 200,001 flows and
-    // the CLI cannot lower the cap. Only the 2,000 oldest of 201,000 flows go to port 8443 and are
-    // reported (--ports 8443), so no 200,000 session records are built; they are evicted first.
-    const written = writeSynFlood(file, { flows: 201_000, firstFlowsToPort: { count: 2000, port: 8443 } });
-    expect(written.packets).toBe(201_000);
+    // The slowest test here: the table cannot overflow with fewer than maxFlows + 1 flows and the
+    // CLI cannot lower the cap. Only the 2,000 oldest flows go to port 8443 and are reported
+    // (--ports 8443), so no maxFlows session records are built; 1,000 of them are evicted first.
+    const flows = LIMITS.maxFlows + 1000;
+    const written = writeSynFlood(file, { flows, firstFlowsToPort: { count: 2000, port: 8443 } });
+    expect(written.packets).toBe(flows);
     const r = runCli(tmp, '--pcap', file, '--format', 'json', '--ports', '8443', '--no-db', '-q');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { stats: { flowsSeen: number; flowsEvicted: number }; sessions: SessionRecord[] };
-    expect(doc.stats.flowsSeen).toBe(201_000);
+    expect(doc.stats.flowsSeen).toBe(flows);
     // One eviction per flow beyond the cap.
     expect(doc.stats.flowsEvicted).toBe(1000);
     const flood = doc.sessions.filter((s) => s.server_ip === SERVER_IP && s.server_port === 8443);
     expect(flood).toHaveLength(2000);
     expect(flood.every((s) => s.protocol === 'none' && s.packets === 1)).toBe(true);
-    // Map order is creation order and all flows are equally recent: the first 1,000 go.
+    // All flows are equally recent, so the oldest go first: the first 1,000.
     expect(flood.slice(0, 1000).every((s) => s.anomalies.includes('flow_table_limit_reached'))).toBe(true);
     expect(flood.slice(1000).some((s) => s.anomalies.includes('flow_table_limit_reached'))).toBe(false);
   }, 30_000);

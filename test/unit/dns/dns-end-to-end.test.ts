@@ -73,7 +73,7 @@ describe('analyze learn, then analyze --pcap', () => {
   };
   async function analyze(pcap: string): Promise<SessionRecord[]> {
     const output = join(dir, 'out.jsonl');
-    const args = { pcap, db, format: 'jsonl', output, ports: '443', 'all-ports': false, 'keep-runs': false, quiet: true } as unknown as AnalyzeArgs;
+    const args = { pcap: [pcap], db, format: 'jsonl', output, ports: '443', 'all-ports': false, 'keep-runs': false, quiet: true, jobs: 1 } as unknown as AnalyzeArgs;
     expect(await runAnalyze(args)).toBe(0);
     return readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SessionRecord);
   }
