@@ -14,6 +14,8 @@ import { isFlagged, SessionStore } from '../store/sqlite-store.js';
 import { SessionBatch } from '../store/session-batch.js';
 import { captureIdentity, type CaptureIdentity } from './capture-identity.js';
 import { expandCapturePaths } from './capture-paths.js';
+import { liveCaptureError, startLiveCapture, type LiveCapture } from '../capture/live.js';
+import type { Readable } from 'node:stream';
 import { Output } from '../report/output.js';
 import { JsonDocumentWriter, JsonlWriter, TextWriter, type SessionWriter } from '../report/session-writers.js';
 import type { SessionRecord } from '../model/session.js';
@@ -36,6 +38,8 @@ export type Format = (typeof FORMATS)[number];
 export function analyzeOptions(y: Argv) {
   return y
     .option('pcap', { type: 'string', array: true, describe: 'captures to read: files (pcap, pcapng, optionally gzip-compressed), directories, globs; - reads stdin' })
+    .option('interface', { alias: 'i', type: 'string', requiresArg: true, describe: 'capture live on this interface (runs tcpdump, or dumpcap; needs capture rights); Ctrl-C ends the run' })
+    .option('bpf', { type: 'string', requiresArg: true, describe: 'capture filter for --interface (libpcap syntax, e.g. "tcp port 443 or udp port 443")' })
     .option('format', { type: 'string', choices: FORMATS, default: 'text', describe: 'text summary, one JSON document, or JSON Lines (one session per line)' })
     .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write the output to FILE instead of stdout' })
     .option('ports', { type: 'string', default: '443', describe: 'service ports whose flows are always reported (comma-separated)' })
@@ -49,7 +53,10 @@ export function analyzeOptions(y: Argv) {
     .option('jobs', { alias: 'j', type: 'number', default: availableParallelism(), describe: 'captures analysed at once, each in a worker thread (several --pcap files); output and run order stay those of the files' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress bar and no warnings on stderr' })
     .check((argv) => {
-      if (argv.pcap === undefined || argv.pcap.length === 0 || argv.pcap.every((p) => p === '')) throw new UsageError('--pcap FILE is required (e.g. analyze --pcap capture.pcap)');
+      const pcap = argv.pcap !== undefined && argv.pcap.some((p) => p !== '');
+      if (pcap && argv.interface !== undefined) throw new UsageError('--pcap and --interface exclude each other: read captures, or capture live');
+      if (!pcap && argv.interface === undefined) throw new UsageError('--pcap FILE (or --interface IF) is required (e.g. analyze --pcap capture.pcap)');
+      if (argv.bpf !== undefined && argv.interface === undefined) throw new UsageError('--bpf filters a live capture: give --interface too');
       parsePorts(String(argv.ports));
       if (!Number.isInteger(argv.jobs) || argv.jobs < 1) throw new UsageError(`--jobs: "${argv.jobs}" is not a positive whole number`);
       return true;
@@ -100,12 +107,23 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   // Opened before the capture is read: a database that is not ours fails fast, with one line.
   const dbPath = dbOption(args.db);
   const store = dbPath !== null ? SessionStore.open(dbPath) : null;
-  const interrupt = new Interrupt();
+  const live = args.interface !== undefined ? startLiveCapture({ iface: args.interface, bpf: args.bpf }) : null;
+  // Ctrl-C: a live capture asks its tool to flush and stop (the stream then ends as a file
+  // would); a file stops being read.
+  const interrupt = new Interrupt(live !== null ? () => live.stop() : undefined, live !== null ? () => live.abort() : undefined);
   let out: Output | null = null;
   try {
     const options = pipelineOptions(args, dbPath);
+    out = Output.open(args.output, { immediate: live !== null });
+    if (live !== null) {
+      const format = args.format as Format;
+      const writer = format === 'jsonl' ? new JsonlWriter(out) : format === 'json' ? new JsonDocumentWriter(out) : new TextWriter(out);
+      const ctx: RunContext = { args, store, dbPath, writer, out, failOnHit: false, signal: interrupt.signal };
+      await analyzeLive(live, options, ctx);
+      writer.end();
+      return ctx.failOnHit ? 1 : 0;
+    }
     const { files } = expandCapturePaths(args.pcap!);
-    out = Output.open(args.output);
     const format = args.format as Format;
     const writer = format === 'jsonl' ? new JsonlWriter(out) : format === 'json' ? new JsonDocumentWriter(out) : new TextWriter(out);
     const ctx: RunContext = { args, store, dbPath, writer, out, failOnHit: false, signal: interrupt.signal };
@@ -131,6 +149,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     // --fail-on: a script or CI pipeline learns from the exit status that something reached it.
     return ctx.failOnHit ? 1 : 0;
   } finally {
+    live?.stop();
     interrupt.dispose();
     out?.close();
     store?.close();
@@ -146,13 +165,23 @@ const EXIT_INTERRUPTED = 130;
  */
 class Interrupt {
   private readonly controller = new AbortController();
+  private received = false;
   private readonly onSignal = (): void => {
-    if (this.controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    if (this.received) {
+      this.onSecond?.();
+      process.exit(EXIT_INTERRUPTED);
+    }
+    this.received = true;
     process.stderr.write('\nanalyze: interrupted: finishing the sessions read so far (Ctrl-C again to quit at once)\n');
-    this.controller.abort();
+    if (this.onFirst !== undefined) this.onFirst();
+    else this.controller.abort();
   };
 
-  constructor() {
+  /** `onFirst` replaces stopping the reading (a live capture stops its tool instead). */
+  constructor(
+    private readonly onFirst?: () => void,
+    private readonly onSecond?: () => void,
+  ) {
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
   }
@@ -193,7 +222,7 @@ export function beginCapture(file: string, ctx: RunContext): CaptureRun {
     batch: store !== null && runId !== null ? new SessionBatch(store, runId) : null,
     tally: new FlagTally(),
     // Hashed by a worker thread while the capture is analysed (the store's "same file again").
-    identity: store !== null ? captureIdentity(file) : null,
+    identity: store !== null && !file.startsWith('live:') ? captureIdentity(file) : null,
     started: performance.now(),
   };
 }
@@ -247,15 +276,48 @@ export function reportCapture(run: CaptureRun, done: CaptureDone, ctx: RunContex
   }
 }
 
+/**
+ * A live capture: the tool's pcap stream is analysed like stdin; sessions reach the output at
+ * once and the store within a second; the run ends when the tool does (Ctrl-C stops it).
+ */
+async function analyzeLive(live: LiveCapture, options: PipelineOptions, ctx: RunContext): Promise<void> {
+  const name = `live:${ctx.args.interface}${ctx.args.bpf !== undefined ? ` (${ctx.args.bpf})` : ''}`;
+  void live.started.then((ok) => {
+    if (ok && !ctx.args.quiet) process.stderr.write(`analyze: capturing on ${ctx.args.interface} with ${live.argv.join(' ')}; Ctrl-C to stop\n`);
+  });
+  let run: CaptureRun | null = null;
+  const flushEverySecond = setInterval(() => run?.batch?.flush(), 1000);
+  let failed: unknown = null;
+  try {
+    run = await analyzeOne('-', options, ctx, { input: live.stream, name });
+  } catch (e) {
+    failed = e;
+  } finally {
+    clearInterval(flushEverySecond);
+    live.stop();
+  }
+  const end = await live.done;
+  // The tool never started (no such interface, no rights, bad filter): its reason, one line, exit 2.
+  const failure = liveCaptureError(end);
+  if (failure !== null && !end.started) throw failure;
+  if (failed !== null) throw failed;
+  if (!ctx.args.quiet) {
+    if (failure !== null) process.stderr.write(`analyze: warning: ${failure.message}\n`);
+    if (end.stats !== null && end.stats.dropped > 0) process.stderr.write(`analyze: warning: ${end.stats.dropped} packets dropped by the kernel during the capture: sessions may be missing or incomplete\n`);
+  }
+}
+
 /** Analyses one capture in this thread into the store and the writer. */
-async function analyzeOne(file: string, options: PipelineOptions, ctx: RunContext): Promise<void> {
-  const run = beginCapture(file, ctx);
+async function analyzeOne(file: string, options: PipelineOptions, ctx: RunContext, stream?: { input: Readable; name: string }): Promise<CaptureRun> {
+  const run = beginCapture(stream?.name ?? file, ctx);
   let result: AnalyzeResult;
   try {
-    const progress = ProgressBar.wanted(process.stderr, ctx.args.quiet) ? new ProgressBar(process.stderr, plainFileSize(file)) : null;
+    const progress = stream === undefined && ProgressBar.wanted(process.stderr, ctx.args.quiet) ? new ProgressBar(process.stderr, plainFileSize(file)) : null;
     result = await analyzeCapture(file, {
       ...options,
-      signal: ctx.signal,
+      input: stream?.input,
+      // A live capture ends when its tool has flushed (Ctrl-C stops the tool, not the reading).
+      signal: stream === undefined ? ctx.signal : undefined,
       onProgress: progress ? (n) => progress.update(n) : undefined,
       onSession: (s) => {
         ctx.writer.session(s);
@@ -268,6 +330,7 @@ async function analyzeOne(file: string, options: PipelineOptions, ctx: RunContex
     throw e;
   }
   reportCapture(run, await endCapture(run, result.capture, result.stats, ctx), ctx);
+  return run;
 }
 
 /** `--db PATH` -> PATH, `--no-db` -> null. */

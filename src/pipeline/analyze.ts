@@ -7,6 +7,7 @@
  * timeout, table eviction, end of capture), so nothing grows with the capture: sessions come
  * out in the order their flows end, which is deterministic for a given capture.
  */
+import type { Readable } from 'node:stream';
 import { readCapture, type ReadSummary } from '../capture/source.js';
 import { KeyLog, SECRETS_TYPE_TLS_KEY_LOG } from '../keylog/key-log.js';
 import { RunClassifier } from '../classify/classifier.js';
@@ -56,8 +57,10 @@ export interface AnalyzeOptions {
   onSession?: (session: SessionRecord) => void;
   /** Raw bytes of the capture as they are read (before gunzip), e.g. to hash the file. */
   onBytes?: (chunk: Uint8Array) => void;
-  /** Stop reading when this signal aborts (live capture, Ctrl-C): what was read is finished normally. */
+  /** Stop reading when this signal aborts (Ctrl-C): what was read is finished normally. */
   signal?: AbortSignal;
+  /** With source '-': read this stream instead of stdin (a live capture tool's output). */
+  input?: Readable;
 }
 
 export interface RunStats {
@@ -132,6 +135,7 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   const capture = await readCapture(source, onPacket, {
     limits: { readChunkBytes: options.readChunkBytes },
     onBytes: options.onBytes,
+    stdin: options.input,
     signal: options.signal,
     // pcapng Decryption Secrets Blocks come before the packets they open (pcapng §4.7).
     onSecrets: (type, data) => {

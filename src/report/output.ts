@@ -16,13 +16,16 @@ export class Output {
   private constructor(
     /** null: stdout. */
     private readonly fd: number | null,
+    /** Write each piece at once (a live capture's sessions are read as they end). */
+    private readonly immediate: boolean,
   ) {}
 
   /** stdout when `path` is undefined, else the file (created or truncated); InputError when it cannot be. */
-  static open(path: string | undefined): Output {
-    if (path === undefined) return new Output(null);
+  static open(path: string | undefined, opts: { immediate?: boolean } = {}): Output {
+    const immediate = opts.immediate ?? false;
+    if (path === undefined) return new Output(null, immediate);
     try {
-      return new Output(openSync(path, 'w'));
+      return new Output(openSync(path, 'w'), immediate);
     } catch (e) {
       throw new InputError(`cannot write ${path}: ${(e as Error).message}`, 'OUTPUT');
     }
@@ -35,7 +38,7 @@ export class Output {
   write(text: string): void {
     this.pending.push(text);
     this.pendingChars += text.length;
-    if (this.pendingChars >= OUTPUT_PIECE_BYTES) this.flush();
+    if (this.immediate || this.pendingChars >= OUTPUT_PIECE_BYTES) this.flush();
   }
 
   /** Writes what is pending (a live run flushes after each batch of sessions). */

@@ -4,33 +4,19 @@
  * temp dir, and the recorded server bytes are decrypted with that file. One run per TLS 1.3
  * cipher suite (AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305).
  */
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createTcpServer, connect as tcpConnect, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
-import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyLog } from '../../../src/keylog/key-log.js';
 import { serverFlight } from './tls-streams.js';
+import { makeSelfSigned } from '../../helpers/self-signed.js';
 
 /** A throw-away self-signed certificate for "keylog.test". */
-function makeCertificate(): { key: string; cert: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const c = forge.pki.createCertificate();
-  c.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  c.serialNumber = '0a1b2c';
-  c.validity.notBefore = new Date(Date.UTC(2025, 0, 1));
-  c.validity.notAfter = new Date(Date.UTC(2035, 0, 1));
-  const name = [{ name: 'commonName', value: 'keylog.test' }];
-  c.setSubject(name);
-  c.setIssuer(name);
-  c.setExtensions([{ name: 'subjectAltName', altNames: [{ type: 2, value: 'keylog.test' }] }]);
-  c.sign(forge.pki.privateKeyFromPem(key), forge.md.sha256.create());
-  return { key, cert: forge.pki.certificateToPem(c) };
-}
+const makeCertificate = (): { key: string; cert: string } => makeSelfSigned('keylog.test');
 
 const listen = (s: Server): Promise<number> =>
   new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
