@@ -224,9 +224,24 @@ export function startLiveCapture(opts: LiveCaptureOptions): LiveCapture {
     spawnError ??= err;
   });
 
+  const signalChild = (sig: NodeJS.Signals): void => {
+    try {
+      child.kill(sig);
+    } catch {
+      // already gone: 'close' reports how it ended
+    }
+  };
+  // The tool runs in its own process group, so it would outlive us if we died abruptly
+  // (an uncaught error, process.exit): kill it when our process exits.
+  const killOnExit = (): void => {
+    if (!state.exited) signalChild('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
   const done = new Promise<LiveCaptureEnd>((resolve) => {
     child.on('close', (code, signal) => {
       state.exited = true;
+      process.off('exit', killOnExit);
       if (killTimer !== null) clearTimeout(killTimer);
       if (partial !== '') keepLine(stderrLines, partial);
       resolveStarted(state.bytes >= PCAP_HEADER_BYTES);
@@ -235,13 +250,6 @@ export function startLiveCapture(opts: LiveCaptureOptions): LiveCapture {
     });
   });
 
-  const signalChild = (sig: NodeJS.Signals): void => {
-    try {
-      child.kill(sig);
-    } catch {
-      // already gone: 'close' reports how it ended
-    }
-  };
   const stop = (): void => {
     if (state.stopped || state.exited) return;
     state.stopped = true;

@@ -1,5 +1,6 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -7,6 +8,7 @@ import { finished } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   buildCaptureArgs,
+  findOnPath,
   liveCaptureError,
   onInterrupt,
   parseCaptureStats,
@@ -14,6 +16,7 @@ import {
   type ChildLike,
   type SpawnLike,
 } from '../../../src/capture/live.js';
+import { CaptureParser } from '../../../src/capture/capture-parser.js';
 import { InputError, UsageError } from '../../../src/errors.js';
 
 /** The classic pcap global header tcpdump writes first (LE, µs, snaplen 262144, Ethernet). */
@@ -273,5 +276,152 @@ describe('onInterrupt', () => {
     expect([calls, exits, h.interrupted]).toEqual([['stop', 'abort'], [143], 'SIGTERM']);
     h.dispose();
     expect([emitter.listenerCount('SIGINT'), emitter.listenerCount('SIGTERM')]).toEqual([0, 0]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Real captures, in a network namespace of their own so no host traffic is seen or disturbed.
+// Needs root (tcpdump opens a raw socket), unshare/nsenter (util-linux), ip and openssl.
+
+function realCaptureBlocker(): string | null {
+  if (process.platform !== 'linux') return 'not Linux';
+  if (process.getuid?.() !== 0) return 'not root (a raw capture needs root or CAP_NET_RAW)';
+  for (const tool of ['tcpdump', 'unshare', 'nsenter', 'ip', 'openssl']) {
+    if (findOnPath(tool) === null) return `${tool} not on PATH`;
+  }
+  try {
+    execFileSync('unshare', ['-n', 'true'], { stdio: 'ignore' });
+  } catch {
+    return 'unshare -n does not work here (no permission to create a network namespace)';
+  }
+  return null;
+}
+const blocker = realCaptureBlocker();
+
+/** A process holding a fresh network namespace open, and helpers to run things inside it. */
+class NetNamespace {
+  private readonly holder: ChildProcess;
+  readonly path: string;
+
+  constructor() {
+    this.holder = spawn('unshare', ['-n', 'sleep', '60'], { stdio: 'ignore' });
+    this.path = `/proc/${this.holder.pid}/ns/net`;
+  }
+
+  /** Waits until unshare has moved into its namespace (its link differs from ours), then brings lo up. */
+  async ready(): Promise<void> {
+    const ours = readlinkSync('/proc/self/ns/net');
+    for (let i = 0; i < 200 && readlinkSync(this.path) === ours; i++) await new Promise((r) => setTimeout(r, 5));
+    this.run('ip', ['link', 'set', 'lo', 'up']);
+  }
+
+  run(command: string, args: string[]): string {
+    return execFileSync('nsenter', [`--net=${this.path}`, command, ...args], { encoding: 'utf8' });
+  }
+
+  /** nsenter without --fork execs the tool, so our signals reach the tool itself. */
+  readonly spawnImpl: SpawnLike = (command, args, options) => spawn('nsenter', [`--net=${this.path}`, command, ...args], options);
+
+  close(): void {
+    this.holder.kill('SIGKILL');
+  }
+}
+
+function packetsOf(bytes: Uint8Array): { linkTypes: number[]; packets: Buffer[]; problems: string[] } {
+  const packets: Buffer[] = [];
+  const problems: string[] = [];
+  const parser = new CaptureParser(
+    (p) => packets.push(Buffer.from(p.data)),
+    (p) => problems.push(p.name),
+  );
+  parser.push(bytes);
+  parser.end();
+  return { linkTypes: [...parser.linkTypes], packets, problems };
+}
+
+const TLS_SCRIPT = `
+import { readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:tls';
+const [cert, key, port, sni] = process.argv.slice(2);
+const server = createServer({ cert: readFileSync(cert), key: readFileSync(key) }, (s) => s.end('hi'));
+server.listen(Number(port), '127.0.0.1', () => {
+  const c = connect({ host: '127.0.0.1', port: Number(port), servername: sni, rejectUnauthorized: false }, () => c.resume());
+  c.on('end', () => { c.end(); server.close(); console.log('ok ' + c.getProtocol()); });
+});
+`;
+
+/** Writes the TLS script and a throwaway self-signed certificate (once) into the test's dir. */
+function tlsScript(): string {
+  const script = join(dir, 'tls.mjs');
+  if (!existsSync(script)) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=live.test', '-days', '1'], { stdio: 'ignore' });
+    writeFileSync(script, TLS_SCRIPT);
+  }
+  return script;
+}
+
+describe.skipIf(blocker !== null)(`real capture in a network namespace${blocker !== null ? ` (skipped: ${blocker})` : ''}`, () => {
+  const ns = blocker === null ? new NetNamespace() : null;
+  afterAll(() => ns?.close());
+
+  it('captures a TLS handshake on lo with tcpdump and a BPF filter, ends cleanly on stop()', async () => {
+    await ns!.ready();
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    const script = tlsScript();
+    const sni = 'live-capture.example';
+
+    const live = startLiveCapture({ iface: 'lo', bpf: 'tcp port 8443', tool: 'tcpdump', spawnImpl: ns!.spawnImpl });
+    const bytes = readAll(live.stream);
+    try {
+      expect(await live.started).toBe(true);
+      // Traffic on another port, which the filter must keep out.
+      expect(ns!.run(process.execPath, [script, cert, key, '9443', 'other.example'])).toBe('ok TLSv1.3\n');
+      expect(ns!.run(process.execPath, [script, cert, key, '8443', sni])).toBe('ok TLSv1.3\n');
+    } finally {
+      live.stop();
+    }
+    const [end, pcap] = await Promise.all([live.done, bytes]);
+
+    expect(end.failure).toBeNull();
+    expect([end.started, end.stopped, end.code, end.bytes]).toEqual([true, true, 0, pcap.length]);
+    const { linkTypes, packets, problems } = packetsOf(pcap);
+    expect([linkTypes, problems]).toEqual([[1], []]);
+    // tcpdump counted exactly what reached us, and the kernel dropped nothing. ("received by
+    // filter" is larger on lo: the kernel also counts the outgoing copies libpcap throws away.)
+    expect([end.stats?.captured, end.stats?.dropped]).toEqual([packets.length, 0]);
+    expect(end.stats!.received).toBeGreaterThanOrEqual(packets.length);
+    expect(packets.filter((p) => p.includes(sni))).toHaveLength(1);
+    expect(packets.some((p) => p.includes('other.example'))).toBe(false);
+    // A whole connection: SYN, handshake, data, FIN both ways: at least 10 segments.
+    expect(packets.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('a missing interface and a bad filter fail before capturing, in tcpdump\'s words', async () => {
+    await ns!.ready();
+    const missing = await startLiveCapture({ iface: 'nosuch0', tool: 'tcpdump', spawnImpl: ns!.spawnImpl }).done;
+    expect([missing.started, missing.failure]).toEqual([false, { kind: 'no-such-interface', message: 'no interface "nosuch0" (list them with: ip link): nosuch0: No such device exists (No such device exists)' }]);
+    const badFilter = await startLiveCapture({ iface: 'lo', bpf: 'tcp port', tool: 'tcpdump', spawnImpl: ns!.spawnImpl }).done;
+    expect([badFilter.started, badFilter.failure]).toEqual([false, { kind: 'bad-filter', message: 'bad capture filter "tcp port": can\'t parse filter expression: syntax error' }]);
+  });
+
+  it('the interface vanishing mid-capture ends the tool by itself with the reason', async () => {
+    await ns!.ready();
+    ns!.run('ip', ['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
+    ns!.run('ip', ['link', 'set', 'v0', 'up']);
+    const live = startLiveCapture({ iface: 'v0', tool: 'tcpdump', spawnImpl: ns!.spawnImpl, stopGraceMs: 500 });
+    const bytes = readAll(live.stream);
+    try {
+      expect(await live.started).toBe(true);
+      ns!.run('ip', ['link', 'del', 'v0']);
+    } catch (err) {
+      live.stop();
+      throw err;
+    }
+    const end = await live.done;
+    expect([end.started, end.stopped, end.code]).toEqual([true, false, 1]);
+    expect(end.failure).toEqual({ kind: 'interface-vanished', message: 'interface "v0" went away during the capture: pcap_loop: The interface disappeared' });
+    expect(end.stats?.dropped).toBe(0);
+    expect((await bytes).length).toBe(end.bytes);
   });
 });
