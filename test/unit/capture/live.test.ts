@@ -331,7 +331,7 @@ function packetsOf(bytes: Uint8Array): { linkTypes: number[]; packets: Buffer[];
   const packets: Buffer[] = [];
   const problems: string[] = [];
   const parser = new CaptureParser(
-    (p) => packets.push(Buffer.from(p.data)),
+    (p) => packets.push(Buffer.from(p.buf.subarray(p.start, p.end))),
     (p) => problems.push(p.name),
   );
   parser.push(bytes);
