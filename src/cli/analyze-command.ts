@@ -287,11 +287,11 @@ async function analyzeLive(live: LiveCapture, options: PipelineOptions, ctx: Run
   });
   let run: CaptureRun | null = null;
   const flushEverySecond = setInterval(() => run?.batch?.flush(), 1000);
-  let failed: unknown = null;
+  let failed: Error | null = null;
   try {
     run = await analyzeOne('-', options, ctx, { input: live.stream, name });
   } catch (e) {
-    failed = e;
+    failed = e as Error;
   } finally {
     clearInterval(flushEverySecond);
     live.stop();
