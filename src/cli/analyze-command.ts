@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { InputError, UsageError } from '../errors.js';
 import { analyzeCapture, type AnalyzeOptions, type AnalyzeResult, type RunStats } from '../pipeline/analyze.js';
 import type { ReadSummary } from '../capture/source.js';
+import { linkTypeName } from '../capture/link-types.js';
 import type { CaptureDone } from '../report/session-writers.js';
 import { analyzeInWorkers } from './parallel-captures.js';
 import { isFlagged, SessionStore } from '../store/sqlite-store.js';
@@ -249,6 +250,17 @@ export async function endCapture(run: CaptureRun, capture: ReadSummary, runStats
     // Not a capture at all: nothing worth keeping as a run.
     abandonCapture(run, ctx);
     throw new InputError(`${run.file}: ${fatal.message}`, fatal.name);
+  }
+  const unsupported = Object.entries(runStats.unsupportedLinkTypes);
+  const unsupportedPackets = unsupported.reduce((n, [, c]) => n + c, 0);
+  const linkTypes = unsupported.map(([t]) => linkTypeName(Number(t))).join(', ');
+  if (capture.packets > 0 && unsupportedPackets === capture.packets) {
+    // Nothing in it can be decoded: say so rather than report an empty, "clean" capture.
+    abandonCapture(run, ctx);
+    throw new InputError(`${run.file}: link type ${linkTypes} is not supported: none of its ${capture.packets} packets can be decoded`, 'UNSUPPORTED_LINK_TYPE');
+  }
+  if (unsupportedPackets > 0 && !args.quiet) {
+    process.stderr.write(`analyze: warning: ${run.file}: ${unsupportedPackets} packets of unsupported link type ${linkTypes} skipped\n`);
   }
   const interrupted = capture.interrupted;
   const stats = { ...runStats, problems: capture.problems, interrupted };

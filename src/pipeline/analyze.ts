@@ -75,6 +75,8 @@ export interface RunStats {
   flowsEvicted: number;
   sessions: number;
   certificateParseFailures: number;
+  /** Packets skipped because their link type is not decoded, by link type number. */
+  unsupportedLinkTypes: Record<string, number>;
 }
 
 export interface AnalyzeResult {
@@ -95,7 +97,7 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   const certificates = new CertificateAnalyzer({ caCertificates: options.caCertificates ?? [] });
   const stats: RunStats = {
     packets: 0, transportPackets: 0, skippedPackets: 0, malformed: {}, flowsSeen: 0, flowsEvicted: 0, sessions: 0,
-    certificateParseFailures: 0,
+    certificateParseFailures: 0, unsupportedLinkTypes: {},
   };
   const onFlowEnd = (flow: Flow): void => {
     stats.flowsSeen++;
@@ -146,6 +148,7 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   table.finishAll();
   stats.flowsEvicted = table.evicted;
   stats.certificateParseFailures = certificates.failures;
+  for (const [type, n] of decoder.stats.unsupportedLinkTypes) stats.unsupportedLinkTypes[type] = n;
   sessions.sort(bySessionOrder);
   return { capture, stats, sessions, dns };
 }

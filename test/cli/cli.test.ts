@@ -164,6 +164,14 @@ describe('bad input: one line, exit 2', () => {
   });
   it('a missing file', () => expectInputError(run('--pcap', join(tmp, 'nope.pcap')), /nope\.pcap/));
   it('a directory without captures', () => expectInputError(run('--pcap', mkdtempSync(join(tmpdir(), 'no-captures-'))), /no capture files in this directory/));
+  it('a pcap whose link type is not decoded', () => {
+    const f = join(tmp, 'linktype147.pcap');
+    // pcap header (LE, µs, snaplen 65535, LINKTYPE_USER0 = 147) and one 4-byte packet.
+    const header = Buffer.from('d4c3b2a1020004000000000000000000ffff000093000000', 'hex');
+    const record = Buffer.from('00000000000000000400000004000000deadbeef', 'hex');
+    writeFileSync(f, Buffer.concat([header, record]));
+    expectInputError(run('--pcap', f, '--no-db'), /link type LINKTYPE 147 is not supported: none of its 1 packets can be decoded/);
+  });
   it('an empty file', () => {
     const f = join(tmp, 'empty.pcap');
     writeFileSync(f, '');
