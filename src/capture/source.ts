@@ -32,8 +32,6 @@ export interface ReadOptions {
   stdin?: Readable;
   /** Overrides of the read caps (tests). */
   limits?: { readChunkBytes?: number; maxGunzipBytes?: number };
-  /** Every raw chunk as it is read (before gunzip), e.g. to hash the file. Valid during the call only. */
-  onBytes?: (chunk: Uint8Array) => void;
   /**
    * Stops the reading (Ctrl-C): the packets read so far stand, and the summary says
    * `interrupted`. A regular file is read synchronously, so the signal is looked at between
@@ -73,7 +71,7 @@ export async function readCapture(source: string, sink: PacketSink, opts: ReadOp
     opts.onProblem?.(p);
   };
   const parser = new CaptureParser(sink, onProblem, opts.onSecrets);
-  const run = new Run(source, parser, onProblem, opts.limits?.maxGunzipBytes ?? LIMITS.maxGunzipBytes, opts.onBytes, opts.signal);
+  const run = new Run(source, parser, onProblem, opts.limits?.maxGunzipBytes ?? LIMITS.maxGunzipBytes, opts.signal);
 
   if (source === '-') {
     const stdin = opts.stdin ?? process.stdin;
@@ -131,9 +129,7 @@ async function readPath(path: string, run: Run, chunkBytes: number): Promise<voi
     // Every YIELD_EVERY_BYTES the event loop gets a turn, so that Ctrl-C (run.signal) is heard.
     let sinceYield = 0;
     while (n > 0) {
-      const chunk = n === buf.length ? buf : buf.subarray(0, n);
-      run.onBytes?.(chunk);
-      run.parser.push(chunk);
+      run.parser.push(n === buf.length ? buf : buf.subarray(0, n));
       if (run.parser.stopped) break;
       if ((sinceYield += n) >= YIELD_EVERY_BYTES && run.signal !== undefined) {
         sinceYield = 0;
@@ -166,7 +162,6 @@ class Run {
     readonly parser: CaptureParser,
     private readonly onProblem: (p: CaptureProblem) => void,
     private readonly maxGunzipBytes: number,
-    readonly onBytes: ((chunk: Uint8Array) => void) | undefined,
     readonly signal: AbortSignal | undefined,
   ) {}
 
@@ -210,7 +205,7 @@ class Run {
     if (this.parser.stopped) input.destroy();
   }
 
-  /** The next raw chunk (seen by onBytes), or done at the end of the input or after Ctrl-C. */
+  /** The next raw chunk, or done at the end of the input or after Ctrl-C. */
   private async next(iter: AsyncIterator<Buffer>): Promise<IteratorResult<Buffer>> {
     let r: IteratorResult<Buffer>;
     try {
@@ -220,7 +215,6 @@ class Run {
       throw inputError(this.source, err);
     }
     if (this.signal?.aborted) return { done: true, value: undefined };
-    if (!r.done) this.onBytes?.(r.value);
     return r;
   }
 

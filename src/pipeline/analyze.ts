@@ -55,8 +55,6 @@ export interface AnalyzeOptions {
    * collected into AnalyzeResult.sessions (small captures, tests).
    */
   onSession?: (session: SessionRecord) => void;
-  /** Raw bytes of the capture as they are read (before gunzip), e.g. to hash the file. */
-  onBytes?: (chunk: Uint8Array) => void;
   /** Stop reading when this signal aborts (Ctrl-C): what was read is finished normally. */
   signal?: AbortSignal;
   /** With source '-': read this stream instead of stdin (a live capture tool's output). */
@@ -136,7 +134,6 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
 
   const capture = await readCapture(source, onPacket, {
     limits: { readChunkBytes: options.readChunkBytes },
-    onBytes: options.onBytes,
     stdin: options.input,
     signal: options.signal,
     // pcapng Decryption Secrets Blocks come before the packets they open (pcapng §4.7).
