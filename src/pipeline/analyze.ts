@@ -21,6 +21,7 @@ import type { Flow } from '../flow/flow.js';
 import { FlowTable } from '../flow/flow-table.js';
 import type { SessionRecord } from '../model/session.js';
 import { toSessionRecord } from '../session/session-record.js';
+import { bySessionOrder } from '../session/session-order.js';
 import { CertificateAnalyzer } from '../x509/certificate-record.js';
 import type { ParsedCertificate } from '../x509/certificate.js';
 import { DnsLog } from '../dns/dns-log.js';
@@ -161,12 +162,4 @@ function reported(flow: Flow): boolean {
   if (flow.onServicePort) return true;
   if (flow.protocol === 'tls' || flow.protocol === 'quic' || flow.protocol === 'dtls') return true;
   return flow.tls !== null && (flow.tls.clientHello !== null || flow.tls.serverHello !== null);
-}
-
-/** By first packet, then by endpoints: the order of reports (design.md principle 8). */
-export function bySessionOrder(a: SessionRecord, b: SessionRecord): number {
-  if (a.start !== b.start) return a.start < b.start ? -1 : 1;
-  const ka = `${a.transport}|${a.client_ip}|${a.client_port}|${a.server_ip}|${a.server_port}`;
-  const kb = `${b.transport}|${b.client_ip}|${b.client_port}|${b.server_ip}|${b.server_port}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import type { SessionRecord } from '../model/session.js';
 import { printable } from './escape.js';
 import { maxSeverity } from '../classify/severity.js';
 import { SummaryCounter, type Count } from './summary.js';
+import { compareSessionOrder, endpointsKey } from '../session/session-order.js';
 
 export interface TextHeader {
   file: string;
@@ -50,7 +51,7 @@ export class TextReport {
     }
     if (flagged) this.flaggedRows++;
     else this.okRows++;
-    this.rows.push({ start: x.start, order: `${x.transport}|${x.client_ip}|${x.client_port}|${x.server_ip}|${x.server_port}`, lines: sessionLines(x) });
+    this.rows.push({ start: x.start, order: endpointsKey(x), lines: sessionLines(x) });
   }
 
   render(header: TextHeader): string {
@@ -70,8 +71,8 @@ export class TextReport {
       out.push('');
       out.push('Sessions (by first packet):');
       out.push(row('start (UTC)', 'verdict', 'client', 'server', 'proto', 'version', 'sni', 'ja4'));
-      const sorted = this.rows.sort((a, b) => (a.start !== b.start ? (a.start < b.start ? -1 : 1) : a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-      for (const r of sorted) out.push(r.lines);
+      this.rows.sort((a, b) => compareSessionOrder(a.start, a.order, b.start, b.order));
+      for (const r of this.rows) out.push(r.lines);
     }
     if (this.unlistedOk + this.unlistedFlagged > 0) {
       const parts = [];
