@@ -116,18 +116,15 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   try {
     const options = pipelineOptions(args, dbPath);
     out = Output.open(args.output, { immediate: live !== null });
+    const format = args.format as Format;
+    const writer = format === 'jsonl' ? new JsonlWriter(out) : format === 'json' ? new JsonDocumentWriter(out) : new TextWriter(out);
+    const ctx: RunContext = { args, store, dbPath, writer, out, failOnHit: false, signal: interrupt.signal };
     if (live !== null) {
-      const format = args.format as Format;
-      const writer = format === 'jsonl' ? new JsonlWriter(out) : format === 'json' ? new JsonDocumentWriter(out) : new TextWriter(out);
-      const ctx: RunContext = { args, store, dbPath, writer, out, failOnHit: false, signal: interrupt.signal };
       await analyzeLive(live, options, ctx);
       writer.end();
       return ctx.failOnHit ? 1 : 0;
     }
     const { files } = expandCapturePaths(args.pcap!);
-    const format = args.format as Format;
-    const writer = format === 'jsonl' ? new JsonlWriter(out) : format === 'json' ? new JsonDocumentWriter(out) : new TextWriter(out);
-    const ctx: RunContext = { args, store, dbPath, writer, out, failOnHit: false, signal: interrupt.signal };
     let failed = false;
     if (files.length > 1 && args.jobs > 1) {
       failed = await analyzeInWorkers(files, ctx);
@@ -207,8 +204,11 @@ export interface CaptureRun {
   started: number;
 }
 
-/** Starts a capture's run in the store (and the hashing of the file beside the analysis). */
-export function beginCapture(file: string, ctx: RunContext): CaptureRun {
+/**
+ * Starts a capture's run in the store, and the hashing of the file beside the analysis. `file`
+ * names the run; a stream (a live capture) is given as `hashed: false`.
+ */
+export function beginCapture(file: string, ctx: RunContext, hashed = true): CaptureRun {
   const { args, store } = ctx;
   const runId =
     store !== null
@@ -223,7 +223,7 @@ export function beginCapture(file: string, ctx: RunContext): CaptureRun {
     batch: store !== null && runId !== null ? new SessionBatch(store, runId) : null,
     tally: new FlagTally(),
     // Hashed by a worker thread while the capture is analysed (the store's "same file again").
-    identity: store !== null && !file.startsWith('live:') ? captureIdentity(file) : null,
+    identity: store !== null && hashed ? captureIdentity(file) : null,
     started: performance.now(),
   };
 }
@@ -321,7 +321,7 @@ async function analyzeLive(live: LiveCapture, options: PipelineOptions, ctx: Run
 
 /** Analyses one capture in this thread into the store and the writer. */
 async function analyzeOne(file: string, options: PipelineOptions, ctx: RunContext, stream?: { input: Readable; name: string }): Promise<CaptureRun> {
-  const run = beginCapture(stream?.name ?? file, ctx);
+  const run = beginCapture(stream?.name ?? file, ctx, stream === undefined);
   let result: AnalyzeResult;
   try {
     const progress = stream === undefined && ProgressBar.wanted(process.stderr, ctx.args.quiet) ? new ProgressBar(process.stderr, plainFileSize(file)) : null;
