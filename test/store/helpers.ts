@@ -1,11 +1,10 @@
 /** Shared by the store tests: session records from the golden file, variations, a built dist. */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, SessionRecord } from '../../src/model/session.js';
+import { cli, ensureBuiltCli, root } from '../helpers/built-cli.js';
 
-export const root = join(import.meta.dirname, '../..');
-export const cli = join(root, 'dist/cli/main.js');
+export { cli, root };
 export const distStore = join(root, 'dist/store/sqlite-store.js');
 export const fixture = join(root, 'fixtures/loopback-clients.pcap');
 export const golden = join(root, 'test/golden/loopback-clients.sessions.jsonl');
@@ -40,10 +39,5 @@ export function finding(rule: string, severity: Finding['severity']): Finding {
   return { rule, severity, message: `${rule} fired`, evidence: { why: rule } };
 }
 
-/** Builds dist/ when it is missing or older than the sources the store tests run in children. */
-export function ensureBuilt(): void {
-  const newest = (dir: string): number =>
-    Math.max(...readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
-  const stale = !existsSync(distStore) || !existsSync(cli) || statSync(distStore).mtimeMs < newest(join(root, 'src/store')) || statSync(cli).mtimeMs < newest(join(root, 'src/cli'));
-  if (stale) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')]);
-}
+/** Builds dist/ when it is missing or older than any source (the store tests run it in children). */
+export const ensureBuilt = ensureBuiltCli;
