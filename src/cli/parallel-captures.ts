@@ -17,7 +17,7 @@ import type { SessionRecord } from '../model/session.js';
 import type { RunStats } from '../pipeline/analyze.js';
 import type { CaptureDone } from '../report/session-writers.js';
 import { StringDecoder } from 'node:string_decoder';
-import { abandonCapture, acceptSession, beginCapture, dbOption, endCapture, reportCapture, type CaptureRun, type RunContext } from './analyze-command.js';
+import { abandonCapture, acceptSession, beginCapture, endCapture, reportCapture, type CaptureRun, type RunContext } from './analyze-command.js';
 
 export type ToWorker = { type: 'analyze'; index: number; file: string } | { type: 'abort' };
 export type FromWorker =
@@ -38,7 +38,7 @@ export async function analyzeInWorkers(files: readonly string[], ctx: RunContext
   const jobs = Math.min(ctx.args.jobs, files.length);
   const slots: Slot[] = files.map(() => ({ run: null, spool: null, done: null, failed: false }));
   const spoolDir = mkdtempSync(join(tmpdir(), 'analyze-spool-'));
-  const workerData = { args: { ...ctx.args, $0: undefined, _: [] }, dbPath: dbOption(ctx.args.db) };
+  const workerData = { args: { ...ctx.args, $0: undefined, _: [] }, dbPath: ctx.dbPath };
   const workers = Array.from({ length: jobs }, () => new Worker(new URL('./analyze-worker.js', import.meta.url), { workerData }));
   let next = 0;
   let head = 0;

@@ -61,12 +61,6 @@ export class SummaryCounter {
   }
 }
 
-export function summarize(sessions: readonly SessionRecord[], top = 10): Summary {
-  const c = new SummaryCounter();
-  for (const s of sessions) c.add(s);
-  return c.summary(top);
-}
-
 function bump(m: Map<string, number>, v: string | null | undefined): void {
   if (v == null) return;
   const n = m.get(v);

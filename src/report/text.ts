@@ -84,12 +84,6 @@ export class TextReport {
   }
 }
 
-export function renderText(header: TextHeader, sessions: readonly SessionRecord[]): string {
-  const report = new TextReport();
-  for (const x of sessions) report.add(x);
-  return report.render(header);
-}
-
 /** A session's row, its certificate line and why it was flagged. */
 function sessionLines(x: SessionRecord): string {
   const lines = [
