@@ -193,7 +193,7 @@ export function startLiveCapture(opts: LiveCaptureOptions): LiveCapture {
 
   const spawnImpl: SpawnLike = opts.spawnImpl ?? spawn;
   // Own process group: a terminal Ctrl-C reaches only us, and we decide when the tool stops
-  // (onInterrupt), so the order "tool flushes, stream ends, pipeline finishes flows" holds.
+  // (cli/interrupt.ts), so the order "tool flushes, stream ends, pipeline finishes flows" holds.
   const child = spawnImpl(tool, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const stderrLines: string[] = [];
   let spawnError: NodeJS.ErrnoException | null = null;
@@ -406,52 +406,4 @@ export function parseCaptureStats(stderr: readonly string[]): LiveCaptureStats |
 export function liveCaptureError(end: LiveCaptureEnd): InputError | null {
   if (end.failure === null) return null;
   return new InputError(end.failure.message, `LIVE_${end.failure.kind.toUpperCase().replace(/-/g, '_')}`);
-}
-
-/** The minimal process surface onInterrupt needs (node's `process`, or a test emitter). */
-export interface SignalTarget {
-  on(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
-  off(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
-  exit(code: number): void;
-}
-
-export interface InterruptHandle {
-  /** The first signal received, or null: the CLI marks the run as interrupted by it. */
-  readonly interrupted: NodeJS.Signals | null;
-  /** Removes the listeners (call once the pipeline has finished). */
-  dispose(): void;
-}
-
-/**
- * Ctrl-C for a live run. The first SIGINT or SIGTERM asks the tool to stop, so the stream ends
- * after the tool's flush and the pipeline finishes its open flows as at the end of a file;
- * `onFirst` lets the CLI say so. A second signal kills the tool and exits now (128 + signal).
- */
-export function onInterrupt(
-  live: Pick<LiveCapture, 'stop' | 'abort'>,
-  target: SignalTarget = process,
-  onFirst?: (signal: NodeJS.Signals) => void,
-): InterruptHandle {
-  let interrupted: NodeJS.Signals | null = null;
-  const listener = (signal: NodeJS.Signals): void => {
-    if (interrupted === null) {
-      interrupted = signal;
-      live.stop();
-      onFirst?.(signal);
-      return;
-    }
-    live.abort();
-    target.exit(signal === 'SIGTERM' ? 143 : 130);
-  };
-  target.on('SIGINT', listener);
-  target.on('SIGTERM', listener);
-  return {
-    get interrupted() {
-      return interrupted;
-    },
-    dispose() {
-      target.off('SIGINT', listener);
-      target.off('SIGTERM', listener);
-    },
-  };
 }

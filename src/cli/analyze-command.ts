@@ -16,6 +16,7 @@ import { SessionBatch } from '../store/session-batch.js';
 import { captureIdentity, type CaptureIdentity } from './capture-identity.js';
 import { expandCapturePaths } from './capture-paths.js';
 import { liveCaptureError, startLiveCapture, type LiveCapture } from '../capture/live.js';
+import { onInterrupt } from './interrupt.js';
 import type { Readable } from 'node:stream';
 import { Output } from '../report/output.js';
 import { JsonDocumentWriter, JsonlWriter, TextWriter, type SessionWriter } from '../report/session-writers.js';
@@ -111,14 +112,17 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const live = args.interface !== undefined ? startLiveCapture({ iface: args.interface, bpf: args.bpf }) : null;
   // Ctrl-C: a live capture asks its tool to flush and stop (the stream then ends as a file
   // would); a file stops being read.
-  const interrupt = new Interrupt(live !== null ? () => live.stop() : undefined, live !== null ? () => live.abort() : undefined);
+  const reading = new AbortController();
+  const interrupt = onInterrupt(live ?? { stop: () => reading.abort(), abort: () => {} }, process, () =>
+    process.stderr.write('\nanalyze: interrupted: finishing the sessions read so far (Ctrl-C again to quit at once)\n'),
+  );
   let out: Output | null = null;
   try {
     const options = pipelineOptions(args, dbPath);
     out = Output.open(args.output, { immediate: live !== null });
     const format = args.format as Format;
     const writer = format === 'jsonl' ? new JsonlWriter(out) : format === 'json' ? new JsonDocumentWriter(out) : new TextWriter(out);
-    const ctx: RunContext = { args, store, dbPath, writer, out, failOnHit: false, signal: interrupt.signal };
+    const ctx: RunContext = { args, store, dbPath, writer, out, failOnHit: false, signal: reading.signal };
     if (live !== null) {
       await analyzeLive(live, options, ctx);
       writer.end();
@@ -131,7 +135,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     } else {
       // Several captures: one that cannot be read is reported (one line) and the others go on.
       for (const file of files) {
-        if (interrupt.signal.aborted) break;
+        if (reading.signal.aborted) break;
         try {
           await analyzeOne(file, options, ctx);
         } catch (e) {
@@ -142,7 +146,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       }
     }
     writer.end();
-    if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
+    if (reading.signal.aborted) return EXIT_INTERRUPTED;
     if (failed) return 2;
     // --fail-on: a script or CI pipeline learns from the exit status that something reached it.
     return ctx.failOnHit ? 1 : 0;
@@ -156,43 +160,6 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
 
 /** Exit status after Ctrl-C stopped the reading of a capture file (128 + SIGINT). */
 const EXIT_INTERRUPTED = 130;
-
-/**
- * Ctrl-C (or SIGTERM) while analysing: the first one stops the reading, and what was read is
- * finished and stored like a whole capture; a second one leaves at once.
- */
-class Interrupt {
-  private readonly controller = new AbortController();
-  private received = false;
-  private readonly onSignal = (): void => {
-    if (this.received) {
-      this.onSecond?.();
-      process.exit(EXIT_INTERRUPTED);
-    }
-    this.received = true;
-    process.stderr.write('\nanalyze: interrupted: finishing the sessions read so far (Ctrl-C again to quit at once)\n');
-    if (this.onFirst !== undefined) this.onFirst();
-    else this.controller.abort();
-  };
-
-  /** `onFirst` replaces stopping the reading (a live capture stops its tool instead). */
-  constructor(
-    private readonly onFirst?: () => void,
-    private readonly onSecond?: () => void,
-  ) {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  dispose(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
-  }
-}
 
 /** One capture on its way: its run in the store, its session batch, its flag counts. */
 export interface CaptureRun {
