@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectOneLineError } from '../helpers/built-cli.js';
 
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -19,14 +20,6 @@ function run(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** One line on stderr, exit 2, and nothing that looks like a stack trace. */
-function expectInputError(r: ReturnType<typeof run>, mentions: RegExp) {
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(mentions);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
 
 beforeAll(() => {
   if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')]);
@@ -160,39 +153,39 @@ describe('bad input: one line, exit 2', () => {
   it('a policy that does not parse', () => {
     const f = join(tmp, 'bad-policy.json');
     writeFileSync(f, '{"rules": {"no.such-rule": "high"}}');
-    expectInputError(run('--pcap', fixture, '--no-db', '--policy', f), /--policy/);
+    expectOneLineError(run('--pcap', fixture, '--no-db', '--policy', f), /--policy/);
   });
-  it('a missing file', () => expectInputError(run('--pcap', join(tmp, 'nope.pcap')), /nope\.pcap/));
-  it('a directory without captures', () => expectInputError(run('--pcap', mkdtempSync(join(tmpdir(), 'no-captures-'))), /no capture files in this directory/));
+  it('a missing file', () => expectOneLineError(run('--pcap', join(tmp, 'nope.pcap')), /nope\.pcap/));
+  it('a directory without captures', () => expectOneLineError(run('--pcap', mkdtempSync(join(tmpdir(), 'no-captures-'))), /no capture files in this directory/));
   it('a pcap whose link type is not decoded', () => {
     const f = join(tmp, 'linktype147.pcap');
     // pcap header (LE, µs, snaplen 65535, LINKTYPE_USER0 = 147) and one 4-byte packet.
     const header = Buffer.from('d4c3b2a1020004000000000000000000ffff000093000000', 'hex');
     const record = Buffer.from('00000000000000000400000004000000deadbeef', 'hex');
     writeFileSync(f, Buffer.concat([header, record]));
-    expectInputError(run('--pcap', f, '--no-db'), /link type LINKTYPE 147 is not supported: none of its 1 packets can be decoded/);
+    expectOneLineError(run('--pcap', f, '--no-db'), /link type LINKTYPE 147 is not supported: none of its 1 packets can be decoded/);
   });
   it('an empty file', () => {
     const f = join(tmp, 'empty.pcap');
     writeFileSync(f, '');
-    expectInputError(run('--pcap', f), /empty|not a (pcap|capture)/i);
+    expectOneLineError(run('--pcap', f), /empty|not a (pcap|capture)/i);
   });
   it('a PNG', () => {
     const f = join(tmp, 'image.png');
     writeFileSync(f, Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex'));
-    expectInputError(run('--pcap', f), /not a pcap|not a capture/i);
+    expectOneLineError(run('--pcap', f), /not a pcap|not a capture/i);
   });
   it.skipIf(process.getuid?.() === 0)('an unreadable file', () => {
     const f = join(tmp, 'secret.pcap');
     writeFileSync(f, readFileSync(fixture));
     chmodSync(f, 0);
-    expectInputError(run('--pcap', f), /secret\.pcap/);
+    expectOneLineError(run('--pcap', f), /secret\.pcap/);
   });
-  it('a bad --ports list', () => expectInputError(run('--pcap', fixture, '--ports', '443,https'), /--ports/));
+  it('a bad --ports list', () => expectOneLineError(run('--pcap', fixture, '--ports', '443,https'), /--ports/));
   it('a --keylog without secrets', () => {
     const f = join(tmp, 'keys.txt');
     writeFileSync(f, 'hello\n');
-    expectInputError(run('--pcap', fixture, '--keylog', f), /--keylog/);
+    expectOneLineError(run('--pcap', fixture, '--keylog', f), /--keylog/);
   });
-  it('no --pcap at all', () => expectInputError(run('--format', 'jsonl'), /--pcap/));
+  it('no --pcap at all', () => expectOneLineError(run('--format', 'jsonl'), /--pcap/));
 });

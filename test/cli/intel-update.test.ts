@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOneLineError } from '../helpers/built-cli.js';
 import { downloadText, FetchError } from '../../src/intel/update.js';
 import { cli, ensureBuilt, root } from '../store/helpers.js';
 
@@ -93,13 +94,6 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 const update = (db: string, ...more: string[]) => run(['intel', 'update', '--db', db, ...more]);
 const urls = (sslbl: string, ja3: string) => ['--url', `sslbl=${base}${sslbl}`, '--url', `ja3=${base}${ja3}`];
 
-function expectOneLineError(r: { code: number | null; stdout: string; stderr: string }, mentions: RegExp) {
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(mentions);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('analyze intel update', () => {
   const db = join(dir, 'intel.db');

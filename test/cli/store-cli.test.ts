@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectOneLineError } from '../helpers/built-cli.js';
 import type { SessionRecord } from '../../src/model/session.js';
 import { listRules } from '../../src/classify/classifier.js';
 import { SessionStore } from '../../src/store/sqlite-store.js';
@@ -25,13 +26,6 @@ function run(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function expectOneLineError(r: ReturnType<typeof run>, mentions: RegExp) {
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(mentions);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
 
 const jsonl = (out: string): SessionRecord[] =>
   out

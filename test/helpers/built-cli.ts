@@ -3,6 +3,7 @@
  * when missing or older than any file under src/ (a stale dist would test yesterday's code).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { expect } from 'vitest';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -25,6 +26,15 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** One line on stderr, exit 2, nothing on stdout, and nothing that looks like a stack trace. */
+export function expectOneLineError(r: CliResult, mentions: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(mentions);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
 /** Runs `analyze ARGS` to its end in `cwd`. */
