@@ -60,21 +60,19 @@ export function beaconGroupKeys(s: SessionRecord): string[] {
 export class RunIndex {
   /** Sessions carrying each client JA4 so far. */
   readonly ja4Counts = new Map<string, number>();
-  readonly ja3Counts = new Map<string, number>();
   /** Sessions with a client JA4 so far. */
   fingerprintedSessions = 0;
   readonly beaconGroups = new Map<string, BeaconGroup>();
-  /** Groups or fingerprints not tracked because their table was full. */
-  overflow = 0;
 
   /** Counts one session in (before its rules run). */
   add(s: SessionRecord): void {
     const t = s.tls;
     if (t?.ja4) {
       this.fingerprintedSessions++;
-      this.count(this.ja4Counts, t.ja4);
+      const n = this.ja4Counts.get(t.ja4);
+      if (n !== undefined) this.ja4Counts.set(t.ja4, n + 1);
+      else if (this.ja4Counts.size < LIMITS.maxDistinctFingerprints) this.ja4Counts.set(t.ja4, 1);
     }
-    if (t?.ja3) this.count(this.ja3Counts, t.ja3);
     if (isFailedConnection(s)) return;
     const conn = { ts: startSeconds(s), bytes: s.bytes_client };
     const keys = beaconGroupKeys(s);
@@ -82,10 +80,7 @@ export class RunIndex {
       const key = keys[i]!;
       let g = this.beaconGroups.get(key);
       if (g === undefined) {
-        if (this.beaconGroups.size >= LIMITS.maxBeaconGroups) {
-          this.overflow++;
-          continue;
-        }
+        if (this.beaconGroups.size >= LIMITS.maxBeaconGroups) continue;
         const kind = i === 0 ? 'ip' : 'sni';
         g = { kind, client: s.client_ip, target: kind === 'ip' ? s.server_ip : s.tls!.sni!.toLowerCase(), connections: 0, recent: [], sessionIds: [], score: null };
         this.beaconGroups.set(key, g);
@@ -99,13 +94,6 @@ export class RunIndex {
       }
       g.score = beaconScore(g.recent);
     }
-  }
-
-  private count(m: Map<string, number>, key: string): void {
-    const n = m.get(key);
-    if (n !== undefined) m.set(key, n + 1);
-    else if (m.size < LIMITS.maxDistinctFingerprints) m.set(key, 1);
-    else this.overflow++;
   }
 }
 

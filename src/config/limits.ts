@@ -125,7 +125,7 @@ export const LIMITS = {
   maxBeaconGroups: 100_000,
   /** Connections remembered per beacon group for its score (the most recent ones). */
   maxBeaconConnectionsPerGroup: 256,
-  /** Distinct client fingerprints (JA4, JA3) counted for fingerprint.rare. */
+  /** Distinct client JA4s counted for fingerprint.rare. */
   maxDistinctFingerprints: 100_000,
 } as const;
 
