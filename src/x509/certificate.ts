@@ -19,7 +19,7 @@
  * Parsing never throws. A certificate whose mandatory fields do not fit the grammar is
  * `{ ok: false, error }` with a stable name; odd-but-readable things are listed in `problems`.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   bitString,
   encoded,
@@ -103,12 +103,12 @@ export type CertificateParse =
     };
 
 export function sha256Hex(der: Uint8Array): string {
-  return createHash('sha256').update(der).digest('hex');
+  return hash('sha256', der, 'hex');
 }
 
 /** Parses one DER certificate. Never throws. */
 export function parseCertificate(der: Uint8Array, sha256: string = sha256Hex(der)): CertificateParse {
-  const sha1 = createHash('sha1').update(der).digest('hex');
+  const sha1 = hash('sha1', der, 'hex');
   const fail = (error: string): CertificateParse => ({ ok: false, error, sha1, sha256 });
   if (der.length > LIMITS.maxCertificateBytes) return fail('certificate_too_large');
   try {
