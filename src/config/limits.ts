@@ -127,6 +127,8 @@ export const LIMITS = {
   maxBeaconConnectionsPerGroup: 256,
   /** Distinct client JA4s counted for fingerprint.rare. */
   maxDistinctFingerprints: 100_000,
+  /** ClientHello fingerprints (JA3 + JA4, ~1 KB each) remembered for reuse; when full, started over. */
+  maxRememberedFingerprints: 4096,
 } as const;
 
 export type Limits = typeof LIMITS;

@@ -2,14 +2,13 @@
  * Turns a finished flow into its SessionRecord (model/session.ts), the one shape every output
  * shares. Keys are written in the documented order so JSON output is deterministic.
  */
-import { createHash } from 'node:crypto';
 import type { Flow } from '../flow/flow.js';
 import { negotiatedVersion, type HandshakeSummary } from '../model/handshake.js';
 import { quicVersionName } from '../quic/versions.js';
 import type { SessionRecord, TlsRecord } from '../model/session.js';
-import { ja3 } from '../fingerprint/ja3.js';
+import { sha256Hex } from '../fingerprint/hash.js';
+import { clientFingerprints } from '../fingerprint/client-fingerprints.js';
 import { ja3s } from '../fingerprint/ja3s.js';
-import { ja4 } from '../fingerprint/ja4.js';
 import { isGrease } from '../tls/grease.js';
 import { cipherName } from '../tls/registry/cipher-suites.js';
 import { versionName } from '../tls/registry/versions.js';
@@ -56,9 +55,7 @@ export function toSessionRecord(flow: Flow, describeChain: ChainDescriber): Sess
 
 /** Stable id: transport, both endpoints and the first packet's time (design.md). */
 function sessionId(flow: Flow): string {
-  const h = createHash('sha256');
-  h.update(`${flow.transport}|${flow.aIp}|${flow.aPort}|${flow.bIp}|${flow.bPort}|${flow.firstTs}`);
-  return h.digest('hex').slice(0, 20);
+  return sha256Hex(`${flow.transport}|${flow.aIp}|${flow.aPort}|${flow.bIp}|${flow.bPort}|${flow.firstTs}`).slice(0, 20);
 }
 
 function helloAnomalies(hs: HandshakeSummary | null): string[] {
@@ -71,9 +68,10 @@ function tlsRecord(tls: HandshakeSummary, chain: ChainReport | null): TlsRecord 
   // Without a final ServerHello (the capture ends, or the client gave up), a HelloRetryRequest
   // still says what the server chose: version (supported_versions), cipher, its extensions.
   const sh = tls.serverHello ?? tls.helloRetryRequest;
-  const fp3 = ch !== null ? ja3(ch) : null;
+  const client = ch !== null ? clientFingerprints(ch) : null;
+  const fp3 = client?.ja3 ?? null;
+  const fp4 = client?.ja4 ?? null;
   const fp3s = sh !== null ? ja3s(sh) : null;
-  const fp4 = ch !== null && !ch.sslv2 ? ja4(ch) : null;
   return {
     record_version: tls.clientRecordVersion !== null ? versionName(tls.clientRecordVersion) : null,
     client_version: ch !== null ? versionName(ch.version) : null,
