@@ -24,7 +24,7 @@ import {
 } from './adversarial-captures.mjs';
 
 const root = join(import.meta.dirname, '..');
-const cli = join(root, 'dist/cli/main.js');
+const cli = join(root, 'dist/analyze.js');
 const GiB = 1024 ** 3;
 
 const { values: opt } = parseArgs({

@@ -8,7 +8,7 @@
 // For each size it finds (or makes, with ../shared/bench/make-bench-pcap.py --seed 1) the capture
 // ../bench-data/bench-<size>.pcap, reads it once to warm the page cache, then times whole processes
 // (start-up included), round-robin, after one untimed warm-up run each:
-//   analyzer       node dist/cli/main.js --pcap F --format jsonl --no-db   (stdout to /dev/null)
+//   analyzer       node dist/analyze.js --pcap F --format jsonl --no-db   (stdout to /dev/null)
 //   walk-records   node ../shared/bench/walk-records.mjs F   (the JavaScript ceiling)
 //   walk-flows     node ../shared/bench/walk-flows.mjs F     (+ link/IP/TCP/UDP decode and a Map lookup)
 //   cat            cat F   (the page cache itself)
@@ -37,7 +37,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = resolve(ROOT, '..', 'shared');
 const BENCH = join(SHARED, 'bench');
 const DATA = resolve(ROOT, process.env.BENCH_DATA || join('..', 'bench-data'));
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'analyze.js');
 
 let midLine = false; // a progress line on stderr waits for its end
 function progress(text, end = false) {
@@ -221,7 +221,7 @@ async function benchSize(size) {
   warm(file);
 
   const cmds = [
-    { key: 'analyzer', label: process.env.BENCH_ANALYZER ? `analyzer (BENCH_ANALYZER=${process.env.BENCH_ANALYZER})` : 'analyzer: node dist/cli/main.js --format jsonl --no-db', argv: withFile(analyzerCmd, file) },
+    { key: 'analyzer', label: process.env.BENCH_ANALYZER ? `analyzer (BENCH_ANALYZER=${process.env.BENCH_ANALYZER})` : 'analyzer: node dist/analyze.js --format jsonl --no-db', argv: withFile(analyzerCmd, file) },
     { key: 'walk-records', label: 'node walk-records.mjs (ceiling)', argv: [process.execPath, join(BENCH, 'walk-records.mjs'), file] },
     { key: 'walk-flows', label: 'node walk-flows.mjs', argv: [process.execPath, join(BENCH, 'walk-flows.mjs'), file] },
     { key: 'cat', label: 'cat F > /dev/null', argv: ['cat', file] },
@@ -359,7 +359,7 @@ async function benchSize(size) {
     date: new Date().toISOString(),
     node: process.version,
     rss_method: TIME_BIN ? '/usr/bin/time -f %M' : '/proc/PID/status VmHWM polling (5 ms)',
-    analyzer_command: process.env.BENCH_ANALYZER || 'node dist/cli/main.js --pcap F --format jsonl --no-db',
+    analyzer_command: process.env.BENCH_ANALYZER || 'node dist/analyze.js --pcap F --format jsonl --no-db',
     results,
     ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, v == null ? null : +v.toFixed(2)])),
     sanity: check_,

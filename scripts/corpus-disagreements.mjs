@@ -93,7 +93,7 @@ const out = [];
 for (const entry of expected) {
   const conns = (entry.connections ?? []).filter((c) => c.client && c.server);
   if (!conns.length) continue;
-  const lines = execFileSync('node', ['dist/cli/main.js', '--pcap', join(corpus, entry.file), '--format', 'jsonl', '--no-db'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const lines = execFileSync('node', ['dist/analyze.js', '--pcap', join(corpus, entry.file), '--format', 'jsonl', '--no-db'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const sessions = lines.split('\n').filter(Boolean).map((l) => JSON.parse(l));
   for (const c of conns) {
     const a = endpointKey(c.client);

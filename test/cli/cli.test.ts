@@ -1,16 +1,14 @@
 /**
- * The command as a user runs it (the built dist/cli/main.js, built here when missing): output
+ * The command as a user runs it (the built dist/analyze.js, built here when missing or stale): output
  * formats, and bad input that must end with one clear line on stderr and exit 2, never a stack.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectOneLineError } from '../helpers/built-cli.js';
+import { cli, ensureBuiltCli, expectOneLineError, root } from '../helpers/built-cli.js';
 
-const root = join(import.meta.dirname, '../..');
-const cli = join(root, 'dist/cli/main.js');
 const fixture = join(root, 'fixtures/loopback-clients.pcap');
 // Commands run in a temp dir: analyze stores runs in ./analyze.db by default.
 const tmp = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
@@ -21,9 +19,7 @@ function run(...args: string[]) {
 }
 
 
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')]);
-}, 120_000);
+beforeAll(ensureBuiltCli, 120_000);
 
 describe('analyze --pcap', () => {
   it('prints one JSON record per line with --format jsonl, and nothing else', () => {

@@ -1,5 +1,5 @@
 /**
- * The store through the command line (built dist/cli/main.js): analyze stores by default, the
+ * The store through the command line (built dist/analyze.js): analyze stores by default, the
  * same file again replaces its run, `report` and `show` read it back, and a file that is not a
  * database of ours is one line on stderr with exit 2.
  */

@@ -1,6 +1,7 @@
 /**
- * The built command for tests that drive the analyzer as a user does: dist/cli/main.js, rebuilt
- * when missing or older than any file under src/ (a stale dist would test yesterday's code).
+ * The built command for tests that drive the analyzer as a user does: dist/analyze.js (the bundle
+ * `npm run build` makes), rebuilt when missing or older than any file under src/ (a stale dist
+ * would test yesterday's code).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
@@ -8,7 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = join(import.meta.dirname, '../..');
-export const cli = join(root, 'dist/cli/main.js');
+export const cli = join(root, 'dist/analyze.js');
 
 export function ensureBuiltCli(): void {
   const src = join(root, 'src');
@@ -19,6 +20,7 @@ export function ensureBuiltCli(): void {
   );
   if (!existsSync(cli) || statSync(cli).mtimeMs < newest) {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')]);
+    execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs')]);
   }
 }
 
