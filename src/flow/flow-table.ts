@@ -29,10 +29,17 @@ const SWEEP_INTERVAL_US = 10 * 1e6;
 /** A closed TCP flow (both FIN, or RST) is kept this long for its last ACKs, then finished. */
 const CLOSED_LINGER_US = 5 * 1e6;
 
-/** A flow in the table: its key, and its place in the list of flows by creation time. */
+/**
+ * A flow in the table: its key, its place in the list of flows by creation time and, once
+ * closed, in the queue of closed flows waiting out their linger.
+ */
 class Entry {
   older: Entry | null = null;
   newer: Entry | null = null;
+  closing = false;
+  nextClosing: Entry | null = null;
+  /** The flow's lastTs when it was queued (a later packet sends it to the back of the queue). */
+  queuedAt = 0;
   constructor(
     readonly key: Int32Array,
     readonly flow: Flow,
@@ -44,6 +51,13 @@ export class FlowTable {
   /** Flows by creation time: sweeps and the end of the capture finish them in this order. */
   private oldest: Entry | null = null;
   private newest: Entry | null = null;
+  /**
+   * Closed flows (both FINs, or a RST) by the time of their last packet: each is finished once
+   * CLOSED_LINGER_US passes without another packet, so its session comes out then (a live
+   * capture prints it within seconds), not at the next sweep, and its state is not kept longer.
+   */
+  private closingHead: Entry | null = null;
+  private closingTail: Entry | null = null;
   private nextSweepTs = 0;
   /** Flows finished early because the table was full. */
   evicted = 0;
@@ -60,6 +74,8 @@ export class FlowTable {
   /** One decoded TCP or UDP packet. */
   packet(ts: number, p: DecodedPacket): void {
     if (ts >= this.nextSweepTs) this.sweep(ts);
+    const closing = this.closingHead;
+    if (closing !== null && ts - closing.queuedAt > CLOSED_LINGER_US) this.finishClosed(ts);
     const key = flowKey(p);
     const fromA = key.fromA;
     let entry = this.index.get(key.words);
@@ -86,6 +102,7 @@ export class FlowTable {
       const flags = p.tcpFlags;
       if (flags & TCP_FIN) flow.fin[dir] = true;
       if (flags & TCP_RST) flow.rst = true;
+      if (!entry!.closing && (flow.rst || (flow.fin[0] && flow.fin[1]))) this.queueClosing(entry!, ts);
       if (flow.stage === 'inspect') {
         if (p.truncated) flow.anomalies.add('snaplen_truncated_payload');
         flow.tcpSegment(dir, p.tcpSeq, flags, p.data.subarray(p.payloadOff, p.payloadEnd));
@@ -137,6 +154,7 @@ export class FlowTable {
   private end(entry: Entry): void {
     this.index.delete(entry.key);
     this.unlink(entry);
+    if (entry.closing) this.unqueueClosing(entry);
     entry.flow.finish();
     this.onFlowEnd(entry.flow);
   }
@@ -154,6 +172,41 @@ export class FlowTable {
     if (e.newer !== null) e.newer.older = e.older;
     else this.newest = e.older;
     e.older = e.newer = null;
+  }
+
+  private queueClosing(e: Entry, lastTs: number): void {
+    e.closing = true;
+    e.queuedAt = lastTs;
+    e.nextClosing = null;
+    if (this.closingTail !== null) this.closingTail.nextClosing = e;
+    else this.closingHead = e;
+    this.closingTail = e;
+  }
+
+  /** Takes `e` out of the closing queue: O(1) at its head (the usual case), else a walk. */
+  private unqueueClosing(e: Entry): void {
+    e.closing = false;
+    let prev: Entry | null = null;
+    for (let c = this.closingHead; c !== null && c !== e; c = c.nextClosing) prev = c;
+    if (prev === null) this.closingHead = e.nextClosing;
+    else prev.nextClosing = e.nextClosing;
+    if (this.closingTail === e) this.closingTail = prev;
+    e.nextClosing = null;
+  }
+
+  /** Finishes the closed flows at the head of the queue whose linger has passed. */
+  private finishClosed(now: number): void {
+    for (let e = this.closingHead; e !== null; e = this.closingHead) {
+      if (now - e.flow.lastTs > CLOSED_LINGER_US) {
+        this.end(e);
+      } else if (e.flow.lastTs > e.queuedAt) {
+        // A packet after closing (a last ACK, a retransmission): back of the queue.
+        this.unqueueClosing(e);
+        this.queueClosing(e, e.flow.lastTs);
+      } else {
+        return;
+      }
+    }
   }
 
   /** Finish flows idle past their timeout, and closed flows past a short linger. */

@@ -1,0 +1,82 @@
+/**
+ * FlowTable's timing of a flow's end: a closed TCP flow (both FINs, or a RST) is finished once
+ * 5 s of capture time pass without another packet of it, whatever the 10 s sweep is doing.
+ */
+import { describe, expect, it } from 'vitest';
+import { DecodedPacket, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../../src/decode/decoded-packet.js';
+import { FlowTable } from '../../../src/flow/flow-table.js';
+import type { Flow } from '../../../src/flow/flow.js';
+
+const S = 1e6; // µs
+
+/** A payload-less IPv4 TCP packet 10.0.0.<a>:<sport> -> 10.0.0.<b>:<dport>. */
+function tcp(a: number, sport: number, b: number, dport: number, flags: number): DecodedPacket {
+  const p = new DecodedPacket();
+  p.data = Uint8Array.of(10, 0, 0, a, 10, 0, 0, b);
+  p.ipVersion = 4;
+  p.srcOff = 0;
+  p.dstOff = 4;
+  p.proto = 6;
+  p.srcPort = sport;
+  p.dstPort = dport;
+  p.tcpFlags = flags;
+  p.payloadOff = p.payloadEnd = 8;
+  return p;
+}
+
+/** A table whose ended flows are listed as "client port @ capture second of the packet that ended it". */
+function table() {
+  const ended: string[] = [];
+  let now = 0;
+  const t = new FlowTable({ ports: new Set([443]), allPorts: false }, (f: Flow) => ended.push(`${f.aPort}@${now / S}`));
+  const at = (ts: number, p: DecodedPacket): void => {
+    now = ts;
+    t.packet(ts, p);
+  };
+  // A connection from client port `port` closed with FINs at `closeAt`.
+  const closedConnection = (port: number, openAt: number, closeAt: number): void => {
+    at(openAt, tcp(1, port, 2, 443, TCP_SYN));
+    at(openAt, tcp(2, 443, 1, port, TCP_SYN | TCP_ACK));
+    at(closeAt, tcp(1, port, 2, 443, TCP_FIN | TCP_ACK));
+    at(closeAt, tcp(2, 443, 1, port, TCP_FIN | TCP_ACK));
+  };
+  // Another client's traffic: packets that move capture time on.
+  const tick = (ts: number): void => at(ts, tcp(3, 40000, 2, 443, TCP_ACK));
+  return { t, ended, at, closedConnection, tick };
+}
+
+describe('FlowTable: closed flows end after their 5 s linger', () => {
+  it('finishes a closed flow at the first packet more than 5 s after its last one, before the next sweep', () => {
+    const { t, ended, closedConnection, tick } = table();
+    closedConnection(50000, 0, 1 * S);
+    tick(6 * S);
+    expect(ended).toEqual([]);
+    tick(6.5 * S);
+    expect(ended).toEqual(['50000@6.5']);
+    expect(t.size).toBe(1);
+  });
+
+  it('a packet after closing (a last ACK) starts the linger again, and flows end in the order they went quiet', () => {
+    const { ended, at, closedConnection, tick } = table();
+    closedConnection(50001, 0, 1 * S);
+    closedConnection(50002, 0, 2 * S);
+    at(3 * S, tcp(1, 50001, 2, 443, TCP_ACK));
+    tick(7.5 * S);
+    expect(ended).toEqual(['50002@7.5']);
+    tick(8.5 * S);
+    expect(ended).toEqual(['50002@7.5', '50001@8.5']);
+  });
+
+  it('a RST closes at once; a new SYN on a closed 4-tuple is a new flow that does not inherit the linger', () => {
+    const { t, ended, at, tick } = table();
+    at(0, tcp(1, 50003, 2, 443, TCP_SYN));
+    at(0, tcp(2, 443, 1, 50003, TCP_SYN | TCP_ACK));
+    at(1 * S, tcp(2, 443, 1, 50003, TCP_RST));
+    at(2 * S, tcp(1, 50003, 2, 443, TCP_SYN));
+    expect(ended).toEqual(['50003@2']);
+    tick(9 * S);
+    expect(ended).toEqual(['50003@2']);
+    t.finishAll();
+    expect(ended).toEqual(['50003@2', '50003@9', '40000@9']);
+  });
+});
