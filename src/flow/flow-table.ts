@@ -37,6 +37,7 @@ class Entry {
   older: Entry | null = null;
   newer: Entry | null = null;
   closing = false;
+  prevClosing: Entry | null = null;
   nextClosing: Entry | null = null;
   /** The flow's lastTs when it was queued (a later packet sends it to the back of the queue). */
   queuedAt = 0;
@@ -177,21 +178,20 @@ export class FlowTable {
   private queueClosing(e: Entry, lastTs: number): void {
     e.closing = true;
     e.queuedAt = lastTs;
+    e.prevClosing = this.closingTail;
     e.nextClosing = null;
     if (this.closingTail !== null) this.closingTail.nextClosing = e;
     else this.closingHead = e;
     this.closingTail = e;
   }
 
-  /** Takes `e` out of the closing queue: O(1) at its head (the usual case), else a walk. */
   private unqueueClosing(e: Entry): void {
     e.closing = false;
-    let prev: Entry | null = null;
-    for (let c = this.closingHead; c !== null && c !== e; c = c.nextClosing) prev = c;
-    if (prev === null) this.closingHead = e.nextClosing;
-    else prev.nextClosing = e.nextClosing;
-    if (this.closingTail === e) this.closingTail = prev;
-    e.nextClosing = null;
+    if (e.prevClosing !== null) e.prevClosing.nextClosing = e.nextClosing;
+    else this.closingHead = e.nextClosing;
+    if (e.nextClosing !== null) e.nextClosing.prevClosing = e.prevClosing;
+    else this.closingTail = e.prevClosing;
+    e.prevClosing = e.nextClosing = null;
   }
 
   /** Finishes the closed flows at the head of the queue whose linger has passed. */

@@ -79,4 +79,16 @@ describe('FlowTable: closed flows end after their 5 s linger', () => {
     t.finishAll();
     expect(ended).toEqual(['50003@2', '50003@9', '40000@9']);
   });
+
+  it('a closed flow that ends another way (here a new SYN on its 4-tuple) leaves the queue in order', () => {
+    const { ended, at, closedConnection, tick } = table();
+    closedConnection(50004, 0, 1 * S);
+    closedConnection(50005, 0, 2 * S);
+    closedConnection(50006, 0, 3 * S);
+    at(4 * S, tcp(1, 50005, 2, 443, TCP_SYN));
+    expect(ended).toEqual(['50005@4']);
+    tick(6.5 * S);
+    tick(8.5 * S);
+    expect(ended).toEqual(['50005@4', '50004@6.5', '50006@8.5']);
+  });
 });
