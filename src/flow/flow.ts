@@ -264,16 +264,19 @@ export class Flow {
     // at offset 0 for TLS proper, or after a plaintext preamble (STARTTLS dialogue, HTTP
     // CONNECT, SOCKS) within LIMITS.maxPreambleBytes.
     const before = this.sniffLen[dir];
+    if (before === 0 && this.openVpn === null && isTlsRecordHeader(bytes) && !this.opensOpenVpn(dir, bytes)) {
+      // The usual case, a direction that opens with a whole TLS record header: no copy needed.
+      this.startTls(dir, 0);
+      this.feedTls(dir, bytes);
+      return;
+    }
     this.keepSniff(dir, bytes, LIMITS.maxPreambleBytes);
     const kept = this.sniffView(dir);
     if (this.openVpn === null && this.opensOpenVpn(dir, kept)) this.startOpenVpn();
     // OpenVPN: the whole direction goes through its control-channel extractor.
     const start = this.openVpn !== null ? 0 : this.tlsStartIn(dir, kept, Math.max(0, before - 5));
     if (start >= 0) {
-      this.tlsStarted[dir] = true;
-      if (this.tls === null) this.tls = new TlsAnalyzer(this.clientDir, this.secrets);
-      if (this.protocol === null) this.protocol = 'tls';
-      if (start > 0) this.anomalies.add('tls_after_plaintext_preamble');
+      this.startTls(dir, start);
       // The kept copy holds everything from `start` on, including this chunk (when it fit).
       const fromKept = kept.subarray(start);
       this.feedTls(dir, fromKept);
@@ -284,6 +287,14 @@ export class Flow {
     if (this.payloadBytes[dir] > LIMITS.maxPreambleBytes || this.payloadBytes[0] + this.payloadBytes[1] > 2 * LIMITS.maxPreambleBytes) {
       this.finishInspection();
     }
+  }
+
+  /** TLS starts in this direction at offset `start` of its bytes (after a plaintext preamble when > 0). */
+  private startTls(dir: 0 | 1, start: number): void {
+    this.tlsStarted[dir] = true;
+    if (this.tls === null) this.tls = new TlsAnalyzer(this.clientDir, this.secrets);
+    if (this.protocol === null) this.protocol = 'tls';
+    if (start > 0) this.anomalies.add('tls_after_plaintext_preamble');
   }
 
   /** Bytes of a direction where TLS has started: to the TLS analyzer, or first out of OpenVPN's framing. */
