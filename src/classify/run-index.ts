@@ -28,12 +28,13 @@ export interface BeaconGroup {
   score: BeaconScore | null;
 }
 
-/** Start time of a record in seconds (microsecond ISO strings; Date.parse keeps milliseconds). */
+/**
+ * Start time of a record in seconds: "2024-05-01T12:00:00.123456Z" is the whole seconds (Date.parse
+ * of the first 19 characters) plus ".123456" (Date.parse alone would keep milliseconds only).
+ */
 export function startSeconds(s: SessionRecord): number {
-  const m = /\.(\d+)Z$/.exec(s.start);
-  const base = Date.parse(s.start.replace(/\.\d+Z$/, 'Z'));
-  const frac = m ? Number('0.' + m[1]) : 0;
-  return base / 1000 + frac;
+  const iso = s.start;
+  return Date.parse(`${iso.slice(0, 19)}Z`) / 1000 + Number(iso.slice(19, -1));
 }
 
 /**
