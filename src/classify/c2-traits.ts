@@ -13,6 +13,8 @@
  * empty value. Text comparisons are case-insensitive.
  */
 import type { CertificateRecord, TlsRecord } from '../model/session.js';
+import { LIMITS } from '../config/limits.js';
+import { Memo } from '../memo.js';
 
 export interface C2Trait {
   framework: string;
@@ -79,9 +81,19 @@ export function parseC2Traits(text: string): C2Trait[] {
   return out;
 }
 
-/** Split a DN into "ATTR=value" pairs (escaped "\," and "\+" stay in the value). */
-export function dnPairs(dn: string | null): { attr: string; value: string }[] {
-  if (!dn) return [];
+export interface DnPair {
+  attr: string;
+  value: string;
+}
+
+const pairsByDn = new Memo<readonly DnPair[]>(LIMITS.maxRememberedNames);
+
+/** Split a DN into "ATTR=value" pairs (escaped "\," and "\+" stay in the value); the result is shared, do not change it. */
+export function dnPairs(dn: string | null): readonly DnPair[] {
+  return dn ? pairsByDn.get(dn, splitDn) : [];
+}
+
+function splitDn(dn: string): DnPair[] {
   const parts: string[] = [];
   let cur = '';
   for (let i = 0; i < dn.length; i++) {

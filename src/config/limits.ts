@@ -129,6 +129,8 @@ export const LIMITS = {
   maxDistinctFingerprints: 100_000,
   /** ClientHello fingerprints (JA3 + JA4, ~1 KB each) remembered for reuse; when full, started over. */
   maxRememberedFingerprints: 4096,
+  /** Certificate names (DN -> attribute pairs) and JA3 cipher lists remembered by the rules; when full, started over. */
+  maxRememberedNames: 4096,
 } as const;
 
 export type Limits = typeof LIMITS;

@@ -7,6 +7,7 @@
  * SHA-256, MD5) was the costliest step of a session record; a lookup replaces it.
  */
 import { LIMITS } from '../config/limits.js';
+import { Memo } from '../memo.js';
 import type { ClientHelloModel } from '../model/handshake.js';
 import { isGrease } from '../tls/grease.js';
 import type { HashedFingerprint } from './common.js';
@@ -23,21 +24,13 @@ export interface ClientFingerprints {
 /** Keys longer than this (a hello offering thousands of values) are computed, not remembered. */
 const MAX_KEY_UNITS = 2048;
 
-const memo = new Map<string, ClientFingerprints>();
+const memo = new Memo<ClientFingerprints>(LIMITS.maxRememberedFingerprints);
 
 /** JA3 and JA4 of `ch`: the same objects for every hello with the same fingerprinted values. */
 export function clientFingerprints(ch: ClientHelloModel): ClientFingerprints {
+  const compute = (): ClientFingerprints => ({ ja3: ja3(ch), ja4: ch.sslv2 ? null : ja4(ch) });
   const key = fingerprintKey(ch);
-  let fp = key !== null ? memo.get(key) : undefined;
-  if (fp === undefined) {
-    fp = { ja3: ja3(ch), ja4: ch.sslv2 ? null : ja4(ch) };
-    if (key !== null) {
-      // Bounded: a capture of endlessly varied hellos starts the memo over instead of growing it.
-      if (memo.size >= LIMITS.maxRememberedFingerprints) memo.clear();
-      memo.set(key, fp);
-    }
-  }
-  return fp;
+  return key !== null ? memo.get(key, compute) : compute();
 }
 
 /**

@@ -7,6 +7,8 @@
  */
 import { cipherName } from '../../tls/registry/cipher-suites.js';
 import { finding, type Rule } from '../rule.js';
+import { LIMITS } from '../../config/limits.js';
+import { Memo } from '../../memo.js';
 
 export function weakness(name: string): string | null {
   const n = name.toUpperCase();
@@ -42,6 +44,25 @@ export function offeredCiphers(ja3String: string | null, ja4R: string | null): n
   return null;
 }
 
+interface WeakCipher {
+  code: number;
+  name: string;
+  weakness: string | null;
+}
+
+const weakByOffer = new Memo<readonly WeakCipher[]>(LIMITS.maxRememberedNames);
+
+/** The weak suites among those offered, by the JA3 string (else JA4_r): a run repeats a few offers. */
+function weakOffered(ja3String: string | null, ja4R: string | null): readonly WeakCipher[] {
+  const key = ja3String ? `3${ja3String}` : ja4R ? `4${ja4R}` : null;
+  if (key === null) return [];
+  return weakByOffer.get(key, () =>
+    (offeredCiphers(ja3String, ja4R) ?? [])
+      .map((code) => ({ code, name: cipherName(code), weakness: weaknessOf(code) }))
+      .filter((c) => c.weakness !== null),
+  );
+}
+
 export const tlsWeakCipher: Rule = {
   id: 'tls.weak-cipher',
   severity: 'high',
@@ -54,9 +75,7 @@ export const tlsWeakCipher: Rule = {
       const w = weakness(t.cipher);
       if (w) return [finding(this, `server selected ${w} cipher suite ${t.cipher}`, { cipher: t.cipher, weakness: w, version: t.version })];
     }
-    const offered = (offeredCiphers(t.ja3_string, t.ja4_r) ?? [])
-      .map((code) => ({ code, name: cipherName(code), weakness: weaknessOf(code) }))
-      .filter((c) => c.weakness !== null);
+    const offered = weakOffered(t.ja3_string, t.ja4_r);
     if (offered.length === 0) return [];
     return [finding(this, `client offered ${offered.length} weak cipher suite(s): ${offered.slice(0, 5).map((c) => c.name).join(', ')}${offered.length > 5 ? ', ...' : ''}`,
       { offered_weak: offered.map((c) => ({ name: c.name, weakness: c.weakness })), selected: t.cipher }, 'low')];
