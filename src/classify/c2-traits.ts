@@ -86,7 +86,7 @@ export interface DnPair {
   value: string;
 }
 
-const pairsByDn = new Memo<readonly DnPair[]>(LIMITS.maxRememberedNames);
+const pairsByDn = new Memo<readonly DnPair[]>(LIMITS.maxMemoEntries);
 
 /** Split a DN into "ATTR=value" pairs (escaped "\," and "\+" stay in the value); the result is shared, do not change it. */
 export function dnPairs(dn: string | null): readonly DnPair[] {

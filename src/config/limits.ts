@@ -127,10 +127,11 @@ export const LIMITS = {
   maxBeaconConnectionsPerGroup: 256,
   /** Distinct client JA4s counted for fingerprint.rare. */
   maxDistinctFingerprints: 100_000,
-  /** ClientHello fingerprints (JA3 + JA4, ~1 KB each) remembered for reuse; when full, started over. */
-  maxRememberedFingerprints: 4096,
-  /** Certificate names (DN -> attribute pairs) and JA3 cipher lists remembered by the rules; when full, started over. */
-  maxRememberedNames: 4096,
+  /**
+   * Entries of each per-session memo (src/memo.ts: client fingerprints ~1 KB each, DN pairs,
+   * weak ciphers of an offer, chain paths); a full memo starts over.
+   */
+  maxMemoEntries: 4096,
 } as const;
 
 export type Limits = typeof LIMITS;

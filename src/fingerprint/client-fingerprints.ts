@@ -24,7 +24,7 @@ export interface ClientFingerprints {
 /** Keys longer than this (a hello offering thousands of values) are computed, not remembered. */
 const MAX_KEY_UNITS = 2048;
 
-const memo = new Memo<ClientFingerprints>(LIMITS.maxRememberedFingerprints);
+const memo = new Memo<ClientFingerprints>(LIMITS.maxMemoEntries);
 
 /** JA3 and JA4 of `ch`: the same objects for every hello with the same fingerprinted values. */
 export function clientFingerprints(ch: ClientHelloModel): ClientFingerprints {

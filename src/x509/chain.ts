@@ -20,6 +20,7 @@ import type { ParsedCertificate } from './certificate.js';
 import { parseCertificate } from './certificate.js';
 import { KEY_USAGE } from './extensions.js';
 import { LIMITS } from '../config/limits.js';
+import { Memo } from '../memo.js';
 import { nameKey, sameName } from './name.js';
 import { pemBlocks } from './pem.js';
 import type { SignatureVerifier } from './verify.js';
@@ -108,6 +109,8 @@ type Step = { ok: true; path: ParsedCertificate[] } | { ok: false; error: ChainE
 
 export class ChainValidator {
   private store: TrustStore | null = null;
+  /** Chains sent (their certificates' SHA-256s) -> the path built from them, or why none. */
+  private readonly paths = new Memo<Step>(LIMITS.maxMemoEntries);
 
   /**
    * @param extraAnchors a site's own CAs (--ca-bundle), trusted like the bundled roots
@@ -135,9 +138,12 @@ export class ChainValidator {
     if (chain.length === 0) return { valid: null, error: 'no_certificates', path: [], errorDepth: null };
     const leaf = chain[0];
     if (leaf == null) return { valid: false, error: 'parse_error', path: [], errorDepth: 0 };
-    const pool = chain.slice(1).filter((c): c is ParsedCertificate => c !== null);
-    const budget = { left: LIMITS.maxVerificationsPerChain };
-    const found = this.build(leaf, [leaf], pool, budget);
+    // The path (or why there is none) does not depend on the time: found once per chain sent.
+    const key = chain.map((c) => c?.sha256 ?? '-').join(',');
+    const found = this.paths.get(key, () => {
+      const pool = chain.slice(1).filter((c): c is ParsedCertificate => c !== null);
+      return this.build(leaf, [leaf], pool, { left: LIMITS.maxVerificationsPerChain });
+    });
     if (!found.ok) return { valid: false, error: found.error, path: [], errorDepth: found.depth };
     const path = found.path;
     const hashes = path.map((c) => c.sha256);

@@ -50,7 +50,7 @@ interface WeakCipher {
   weakness: string | null;
 }
 
-const weakByOffer = new Memo<readonly WeakCipher[]>(LIMITS.maxRememberedNames);
+const weakByOffer = new Memo<readonly WeakCipher[]>(LIMITS.maxMemoEntries);
 
 /** The weak suites among those offered, by the JA3 string (else JA4_r): a run repeats a few offers. */
 function weakOffered(ja3String: string | null, ja4R: string | null): readonly WeakCipher[] {

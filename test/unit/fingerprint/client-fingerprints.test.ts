@@ -71,7 +71,7 @@ describe('clientFingerprints: JA3 and JA4 remembered by the values they read', (
         const ch = clientHello({ ...fields, extensions: exts(...extensionTypes) });
         expect(clientFingerprints(ch)).toEqual({ ja3: ja3(ch), ja4: ja4(ch) });
       }),
-      { numRuns: LIMITS.maxRememberedFingerprints + 500 },
+      { numRuns: LIMITS.maxMemoEntries + 500 },
     );
     const huge = clientHello({ ciphers: Array.from({ length: 5000 }, (_, i) => i) });
     expect(fingerprintKey(huge)).toBeNull();
