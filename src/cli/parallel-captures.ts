@@ -89,7 +89,6 @@ export async function analyzeInWorkers(files: readonly string[], ctx: RunContext
             }
             return;
           }
-          busy--;
           const finished =
             m.type === 'done'
               ? endCapture(slot.run!, m.capture, m.stats, ctx).then((done) => {
@@ -104,6 +103,9 @@ export async function analyzeInWorkers(files: readonly string[], ctx: RunContext
               slot.failed = failed = true;
             })
             .then(() => {
+              // Only now is this capture finished: counted down before its endCapture was done,
+              // another worker's dispatch could see none busy and end the run without its output.
+              busy--;
               advance();
               dispatch(w);
             })

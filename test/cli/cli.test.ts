@@ -7,16 +7,13 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuiltCli, expectOneLineError, root } from '../helpers/built-cli.js';
+import { cli, ensureBuiltCli, expectOneLineError, root, runCli } from '../helpers/built-cli.js';
 
 const fixture = join(root, 'fixtures/loopback-clients.pcap');
 // Commands run in a temp dir: analyze stores runs in ./analyze.db by default.
 const tmp = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
 
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: tmp, timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (...args: string[]) => runCli(tmp, ...args);
 
 
 beforeAll(ensureBuiltCli, 120_000);
@@ -75,6 +72,20 @@ describe('analyze --pcap', () => {
     expect(three.stdout.trim().split('\n')).toHaveLength(18 * 3 + 19);
     const runs = (db: string) => run('report', '--db', join(dir, db), '--runs').stdout.replace(/\d{4}-\d\d-\d\dT[\d:]+/g, 'T');
     expect(runs('three.db')).toBe(runs('one.db'));
+  });
+
+  it('--jobs writes every capture when workers finish out of order (regression: the run ended before the last capture was stored)', () => {
+    // Thirty captures on three workers: a capture whose store work was still pending when the
+    // others finished lost its sessions from the output (one run in eight with five captures).
+    const dir = mkdtempSync(join(tmpdir(), 'captures-'));
+    const fixtures = ['loopback-clients.pcap', 'mixed-benign-bad.pcap', 'loopback-clients.pcapng'];
+    for (let i = 0; i < 30; i++) writeFileSync(join(dir, `${String(i).padStart(2, '0')}.pcap`), readFileSync(join(root, 'fixtures', fixtures[i % 3]!)));
+    const one = run('--pcap', dir, '--format', 'jsonl', '--db', join(dir, 'one.db'), '--jobs', '1', '--keep-runs');
+    const three = run('--pcap', dir, '--format', 'jsonl', '--db', join(dir, 'three.db'), '--jobs', '3', '--keep-runs');
+    expect(one.code).toBe(0);
+    expect(three.code).toBe(0);
+    expect(one.stdout.trim().split('\n')).toHaveLength(18 * 20 + 19 * 10);
+    expect(three.stdout.split('\n')).toEqual(one.stdout.split('\n'));
   });
 
   it('goes on past a capture that cannot be read, names it in one line, and exits 2', () => {
