@@ -22,6 +22,8 @@ export interface FlowTableOptions {
   allPorts: boolean;
   /** Key log secrets for handshake decryption, or null. */
   secrets?: SecretsLookup | null;
+  /** A flow's payloads have told all they will (its stage became 'done') while the flow goes on. */
+  onInspectionDone?: (flow: Flow) => void;
 }
 
 /** How often (capture time) idle flows are looked for. */
@@ -107,10 +109,17 @@ export class FlowTable {
       if (flow.stage === 'inspect') {
         if (p.truncated) flow.anomalies.add('snaplen_truncated_payload');
         flow.tcpSegment(dir, p.tcpSeq, flags, p.data.subarray(p.payloadOff, p.payloadEnd));
+        this.inspected(flow);
       }
     } else if (flow.stage === 'inspect') {
       flow.udpDatagram(dir, p.data.subarray(p.payloadOff, p.payloadEnd));
+      this.inspected(flow);
     }
+  }
+
+  /** After a payload: tell when it ended the flow's inspection. */
+  private inspected(flow: Flow): void {
+    if (flow.stage === 'done') this.options.onInspectionDone?.(flow);
   }
 
   /** End of the capture: every flow still open is finished, oldest first. */

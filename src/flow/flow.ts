@@ -199,6 +199,24 @@ export class Flow {
     }
     if (this.protocol === null) this.protocol = this.guessProtocol();
     this.finishInspection();
+    this.keepReassemblyAnomalies();
+  }
+
+  /**
+   * Inspection is done and the session stage has taken what the handshake said: the analyzers,
+   * hello models, certificates and reassembly state go now rather than when the flow ends, so a
+   * long connection keeps only its counters (and that state dies young, never reaching V8's
+   * old space). handshake() is null from here on.
+   */
+  releaseAnalyzers(): void {
+    this.keepReassemblyAnomalies();
+    this.tls = this.quic = this.dtls = null;
+    this.streams = null;
+    this.openVpn = null;
+    this.early = null;
+  }
+
+  private keepReassemblyAnomalies(): void {
     if (this.streams !== null) {
       for (const s of this.streams) for (const a of s.anomalies) this.anomalies.add(a);
     }

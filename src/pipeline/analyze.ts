@@ -20,7 +20,7 @@ import { PacketDecoder } from '../decode/packet-decoder.js';
 import type { Flow } from '../flow/flow.js';
 import { FlowTable } from '../flow/flow-table.js';
 import type { SessionRecord } from '../model/session.js';
-import { toSessionRecord } from '../session/session-record.js';
+import { handshakePart, toSessionRecord, type HandshakePart } from '../session/session-record.js';
 import { bySessionOrder } from '../session/session-order.js';
 import { CertificateAnalyzer } from '../x509/certificate-record.js';
 import type { ParsedCertificate } from '../x509/certificate.js';
@@ -98,16 +98,25 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
     packets: 0, transportPackets: 0, skippedPackets: 0, malformed: {}, flowsSeen: 0, flowsEvicted: 0, sessions: 0,
     certificateParseFailures: 0, unsupportedLinkTypes: {},
   };
+  // A flow whose inspection is done (most TLS flows, a few packets in) gives its handshake in
+  // record form at once and drops its analyzers; the rest give it when they end.
+  const handshakes = new Map<Flow, HandshakePart>();
+  const onInspectionDone = (flow: Flow): void => {
+    handshakes.set(flow, handshakePart(flow, certificates.describeChain));
+    flow.releaseAnalyzers();
+  };
   const onFlowEnd = (flow: Flow): void => {
     stats.flowsSeen++;
-    if (!reported(flow)) return;
-    const record = toSessionRecord(flow, certificates.describeChain);
+    const hs = handshakes.get(flow) ?? handshakePart(flow, certificates.describeChain);
+    handshakes.delete(flow);
+    if (!reported(flow, hs)) return;
+    const record = toSessionRecord(flow, hs);
     classifier.classify(record);
     stats.sessions++;
     emit(record);
   };
   const keyLog = options.keyLog ?? new KeyLog();
-  const table = new FlowTable({ ...options, secrets: keyLog }, onFlowEnd);
+  const table = new FlowTable({ ...options, secrets: keyLog, onInspectionDone }, onFlowEnd);
   const decoder = new PacketDecoder();
   const decoded = new DecodedPacket();
 
@@ -158,8 +167,8 @@ function feedDns(dns: DnsLog, ts: number, p: DecodedPacket): void {
 }
 
 /** A flow is reported when it touches a service port (or --all-ports), or carries TLS anywhere (also inside OpenVPN). */
-function reported(flow: Flow): boolean {
+function reported(flow: Flow, hs: HandshakePart): boolean {
   if (flow.onServicePort) return true;
   if (flow.protocol === 'tls' || flow.protocol === 'quic' || flow.protocol === 'dtls') return true;
-  return flow.tls !== null && (flow.tls.clientHello !== null || flow.tls.serverHello !== null);
+  return hs.tlsHello;
 }

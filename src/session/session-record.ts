@@ -21,14 +21,40 @@ import type { ChainReport } from '../x509/certificate-record.js';
  */
 export type ChainDescriber = (ders: readonly Uint8Array[], sni: string | null, atUs: number) => ChainReport;
 
-export function toSessionRecord(flow: Flow, describeChain: ChainDescriber): SessionRecord {
+/**
+ * What a flow's handshake says, in the record's terms. The pipeline takes it as soon as the
+ * flow's inspection is done, then lets the flow drop its analyzers (Flow.releaseAnalyzers).
+ */
+export interface HandshakePart {
+  /** The record's `tls`, or null. */
+  tls: TlsRecord | null;
+  /** Anomalies of the handshake, the hellos and the certificates. */
+  anomalies: string[];
+  history: string;
+  /** The raw direction the TLS analyzer saw the ClientHello come from, or null. */
+  tlsClientDir: 0 | 1 | null;
+  /** TLS (over TCP, or inside OpenVPN) showed a ClientHello or a ServerHello. */
+  tlsHello: boolean;
+}
+
+export function handshakePart(flow: Flow, describeChain: ChainDescriber): HandshakePart {
   const hs = flow.handshake();
   // Certificates are judged at the session's first packet time, never at wall-clock time.
   const chain = hs !== null && hs.certificates.length > 0 ? describeChain(hs.certificates, hs.clientHello?.sni ?? null, flow.firstTs) : null;
+  return {
+    tls: hs !== null && (hs.clientHello !== null || hs.serverHello !== null || chain !== null) ? tlsRecord(hs, chain) : null,
+    anomalies: [...(hs?.anomalies ?? []), ...helloAnomalies(hs), ...(chain?.anomalies ?? [])],
+    history: hs?.history ?? '',
+    tlsClientDir: flow.tls?.clientDir ?? null,
+    tlsHello: flow.tls !== null && (flow.tls.clientHello !== null || flow.tls.serverHello !== null),
+  };
+}
+
+export function toSessionRecord(flow: Flow, hs: HandshakePart): SessionRecord {
   // A ClientHello seen from the side first taken for the server swaps the roles, unless a SYN
   // already said who opened the connection.
   let clientDir = flow.clientDir;
-  if (!flow.clientFromSyn && flow.tls?.clientDir != null) clientDir = flow.tls.clientDir;
+  if (!flow.clientFromSyn && hs.tlsClientDir !== null) clientDir = hs.tlsClientDir;
   const c = clientDir === 0;
   const record: SessionRecord = {
     session_id: sessionId(flow),
@@ -43,12 +69,12 @@ export function toSessionRecord(flow: Flow, describeChain: ChainDescriber): Sess
     packets: flow.packets,
     bytes_client: flow.payloadBytes[clientDir],
     bytes_server: flow.payloadBytes[clientDir === 0 ? 1 : 0],
-    tls: hs !== null && (hs.clientHello !== null || hs.serverHello !== null || chain !== null) ? tlsRecord(hs, chain) : null,
+    tls: hs.tls,
     findings: [],
     score: 0,
     verdict: 'ok',
-    anomalies: [...new Set([...flow.anomalies, ...(hs?.anomalies ?? []), ...helloAnomalies(hs), ...(chain?.anomalies ?? [])])].sort(),
-    history: hs?.history ?? '',
+    anomalies: [...new Set([...flow.anomalies, ...hs.anomalies])].sort(),
+    history: hs.history,
   };
   return record;
 }
