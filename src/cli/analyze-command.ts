@@ -22,6 +22,7 @@ import { Output } from '../report/output.js';
 import { JsonDocumentWriter, JsonlWriter, TextWriter, type SessionWriter } from '../report/session-writers.js';
 import type { SessionRecord } from '../model/session.js';
 import { ProgressBar } from '../report/progress.js';
+import { capYoungGeneration } from './young-generation.js';
 import { loadPolicy } from '../classify/classifier.js';
 import type { Policy } from '../classify/policy.js';
 import { atLeast, SEVERITIES } from '../classify/severity.js';
@@ -297,7 +298,10 @@ async function analyzeOne(file: string, options: PipelineOptions, ctx: RunContex
       input: stream?.input,
       // A live capture ends when its tool has flushed (Ctrl-C stops the tool, not the reading).
       signal: stream === undefined ? ctx.signal : undefined,
-      onProgress: progress ? (n) => progress.update(n) : undefined,
+      onProgress: (n) => {
+        capYoungGeneration();
+        progress?.update(n);
+      },
       onSession: (s) => {
         ctx.writer.session(s);
         acceptSession(run, s, ctx);

@@ -9,6 +9,7 @@ import { AppError, InputError } from '../errors.js';
 import type { SessionRecord } from '../model/session.js';
 import { analyzeCapture } from '../pipeline/analyze.js';
 import { pipelineOptions, type AnalyzeArgs } from './analyze-command.js';
+import { capYoungGeneration } from './young-generation.js';
 import type { FromWorker, ToWorker } from './parallel-captures.js';
 
 const BATCH = 256;
@@ -30,6 +31,7 @@ async function analyze(index: number, file: string): Promise<void> {
     const result = await analyzeCapture(file, {
       ...options,
       signal: abort.signal,
+      onProgress: capYoungGeneration,
       onSession: (s) => {
         batch.push(s);
         if (batch.length >= BATCH) {
