@@ -101,7 +101,8 @@ function toALabels(name: string): string | null {
 export function ipLiteralBytes(s: string): Uint8Array | null {
   const t = s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s;
   if (isIPv4(t)) return Uint8Array.from(t.split('.').map(Number));
-  if (!isIPv6(t) || t.includes('%')) return null;
+  // Every IPv6 literal has a colon: a host name is turned away before isIPv6's long pattern.
+  if (!t.includes(':') || !isIPv6(t) || t.includes('%')) return null;
   return ipv6Bytes(t);
 }
 
