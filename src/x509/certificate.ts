@@ -325,11 +325,14 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Each distinct DER parsed once: results (failures included) are kept by SHA-256, at most
- * `max` of them, the oldest dropped first.
+ * Each distinct DER parsed once: results (failures included) are kept at most `max` of them,
+ * the oldest dropped first. A session's certificates are looked up by their length and last 32
+ * bytes (inside the signature value) and then compared byte for byte: hashing every DER of every
+ * session to find it again cost more than the rest of the chain's description. Two different
+ * DERs with the same key (only a forger would make them) are parsed, never confused.
  */
 export class CertificateCache {
-  private readonly bySha256 = new Map<string, CertificateParse>();
+  private readonly byKey = new Map<string, { der: Uint8Array; result: CertificateParse }>();
   /** Distinct certificates that did not parse. */
   failures = 0;
   /** Distinct certificates parsed (cache misses). */
@@ -338,22 +341,24 @@ export class CertificateCache {
   constructor(private readonly max: number = LIMITS.maxCachedCertificates) {}
 
   get size(): number {
-    return this.bySha256.size;
+    return this.byKey.size;
   }
 
   parse(der: Uint8Array): CertificateParse {
-    const sha256 = sha256Hex(der);
-    let r = this.bySha256.get(sha256);
-    if (r === undefined) {
-      r = parseCertificate(der, sha256);
-      this.parsed++;
-      if (!r.ok) this.failures++;
-      if (this.bySha256.size >= this.max) {
-        const oldest = this.bySha256.keys().next();
-        if (!oldest.done) this.bySha256.delete(oldest.value);
+    const key = `${der.length}:${Buffer.from(der.buffer, der.byteOffset + Math.max(0, der.length - 32), Math.min(32, der.length)).toString('latin1')}`;
+    const hit = this.byKey.get(key);
+    if (hit !== undefined && Buffer.compare(hit.der, der) === 0) return hit.result;
+    const result = parseCertificate(der);
+    this.parsed++;
+    if (!result.ok) this.failures++;
+    if (hit === undefined) {
+      if (this.byKey.size >= this.max) {
+        const oldest = this.byKey.keys().next();
+        if (!oldest.done) this.byKey.delete(oldest.value);
       }
-      this.bySha256.set(sha256, r);
+      // Kept as given: certificates come out of the handshake as copies (HandshakeSummary), as the parse keeps them.
+      this.byKey.set(key, { der, result });
     }
-    return r;
+    return result;
   }
 }

@@ -180,6 +180,18 @@ describe('CertificateCache', () => {
     expect(cache.size).toBe(2);
   });
 
+  it('never confuses two DERs that share its lookup key (length and last 32 bytes): a forged twin is parsed as itself', () => {
+    const cache = new CertificateCache();
+    const real = cache.parse(der.leaf!);
+    const twin = der.leaf!.slice();
+    twin[40] = twin[40]! ^ 0xff; // inside the TBSCertificate: same length, same signature bytes
+    const forged = cache.parse(twin);
+    const sha256 = (r: ReturnType<CertificateCache['parse']>): string => (r.ok ? r.cert.sha256 : r.sha256);
+    expect(sha256(forged)).not.toBe(sha256(real));
+    expect(cache.parse(der.leaf!)).toBe(real);
+    expect(cache.parsed).toBe(2);
+  });
+
   it('names what is wrong with a broken certificate', () => {
     expect(parseCertificate(new Uint8Array(0))).toMatchObject({ ok: false, error: 'bad_certificate' });
     const cut = der.leaf!.slice(0, 100);
