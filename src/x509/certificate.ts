@@ -106,6 +106,20 @@ export function sha256Hex(der: Uint8Array): string {
   return hash('sha256', der, 'hex');
 }
 
+/**
+ * The subject name alone (trust anchors are indexed by it before anyone needs the rest):
+ * TBSCertificate's sixth field, or fifth without the [0] version. Null when it cannot be read.
+ */
+export function subjectName(der: Uint8Array): ParsedName | null {
+  const outer = readTlv(der, 0, der.length);
+  if (!isUniversal(outer, TAG.SEQUENCE)) return null;
+  const tbs = readTlv(der, outer.valueStart, outer.end);
+  if (!isUniversal(tbs, TAG.SEQUENCE)) return null;
+  const f = readChildren(der, tbs, 10);
+  const subject = f?.[isContext(f[0], 0) ? 5 : 4];
+  return isUniversal(subject, TAG.SEQUENCE) ? readName(der, subject) : null;
+}
+
 /** Parses one DER certificate. Never throws. */
 export function parseCertificate(der: Uint8Array, sha256: string = sha256Hex(der)): CertificateParse {
   const sha1 = hash('sha1', der, 'hex');

@@ -16,12 +16,11 @@
  * capture's time: a root since removed gives `unknown_issuer` for an old capture.
  */
 import { rootCertificates } from 'node:tls';
-import type { ParsedCertificate } from './certificate.js';
-import { parseCertificate } from './certificate.js';
+import { parseCertificate, sha256Hex, subjectName, type ParsedCertificate } from './certificate.js';
 import { KEY_USAGE } from './extensions.js';
 import { LIMITS } from '../config/limits.js';
 import { Memo } from '../memo.js';
-import { nameKey, sameName } from './name.js';
+import { nameKey, sameName, type ParsedName } from './name.js';
 import { pemBlocks } from './pem.js';
 import type { SignatureVerifier } from './verify.js';
 
@@ -54,9 +53,30 @@ export interface ChainValidation {
   errorDepth: number | null;
 }
 
-/** A set of trust anchors, indexed by subject name. */
+/** A trust anchor: its DER, parsed in full the first time a chain reaches its name. */
+class Anchor {
+  constructor(
+    readonly der: Uint8Array,
+    /** undefined: not parsed yet; null: does not parse (never used). */
+    private parsed?: ParsedCertificate | null,
+  ) {}
+
+  get cert(): ParsedCertificate | null {
+    if (this.parsed === undefined) {
+      const r = parseCertificate(this.der);
+      this.parsed = r.ok ? r.cert : null;
+    }
+    return this.parsed;
+  }
+}
+
+/**
+ * A set of trust anchors, indexed by subject name. Bundled roots come in as DER and are read
+ * only as far as their subject; a chain parses the few it reaches (parsing all ~150 roots up
+ * front cost 20 ms of every run that saw a certificate).
+ */
 export class TrustStore {
-  private readonly bySubject = new Map<string, ParsedCertificate[]>();
+  private readonly bySubject = new Map<string, Anchor[]>();
   private readonly hashes = new Set<string>();
 
   constructor(anchors: Iterable<ParsedCertificate> = []) {
@@ -68,9 +88,19 @@ export class TrustStore {
   }
 
   add(anchor: ParsedCertificate): void {
-    if (this.hashes.has(anchor.sha256)) return;
-    this.hashes.add(anchor.sha256);
-    const k = nameKey(anchor.subject);
+    this.insert(anchor.sha256, anchor.subject, new Anchor(anchor.der, anchor));
+  }
+
+  /** An anchor as DER; one whose subject cannot be read is left out (it could not be used). */
+  addDer(der: Uint8Array): void {
+    const subject = subjectName(der);
+    if (subject !== null) this.insert(sha256Hex(der), subject, new Anchor(der));
+  }
+
+  private insert(sha256: string, subject: ParsedName, anchor: Anchor): void {
+    if (this.hashes.has(sha256)) return;
+    this.hashes.add(sha256);
+    const k = nameKey(subject);
     const list = this.bySubject.get(k);
     if (list === undefined) this.bySubject.set(k, [anchor]);
     else list.push(anchor);
@@ -78,31 +108,39 @@ export class TrustStore {
 
   /** Anchors whose subject is `cert`'s issuer name. */
   issuersOf(cert: ParsedCertificate): ParsedCertificate[] {
-    return (this.bySubject.get(nameKey(cert.issuer)) ?? []).filter((a) => sameName(cert.issuerDer, cert.issuer, a.subjectDer, a.subject));
+    const out: ParsedCertificate[] = [];
+    for (const anchor of this.bySubject.get(nameKey(cert.issuer)) ?? []) {
+      const a = anchor.cert;
+      if (a !== null && sameName(cert.issuerDer, cert.issuer, a.subjectDer, a.subject)) out.push(a);
+    }
+    return out;
   }
 
   /** True when `cert` is an anchor: the same certificate, or the same subject and key (a re-issued root). */
   trusts(cert: ParsedCertificate): boolean {
     if (this.hashes.has(cert.sha256)) return true;
     const same = this.bySubject.get(nameKey(cert.subject)) ?? [];
-    return same.some((a) => sameBytes(a.spki, cert.spki));
+    return same.some((anchor) => {
+      const a = anchor.cert;
+      return a !== null && sameBytes(a.spki, cert.spki);
+    });
   }
 }
 
-let bundled: ParsedCertificate[] | null = null;
+let bundledDers: Uint8Array[] | null = null;
 
-/** Node's bundled Mozilla root store, parsed on first use (about 150 certificates). */
-export function bundledRoots(): readonly ParsedCertificate[] {
-  if (bundled === null) {
-    bundled = [];
-    for (const pem of rootCertificates) {
-      for (const der of pemBlocks(pem).ders) {
-        const r = parseCertificate(der);
-        if (r.ok) bundled.push(r.cert);
-      }
-    }
-  }
-  return bundled;
+/** Node's bundled Mozilla root store as DER (about 150 certificates), decoded on first use. */
+export function bundledRootDers(): readonly Uint8Array[] {
+  bundledDers ??= rootCertificates.flatMap((pem) => pemBlocks(pem).ders);
+  return bundledDers;
+}
+
+/** The bundled roots, each parsed in full (tests; the trust store parses only those it needs). */
+export function bundledRoots(): ParsedCertificate[] {
+  return bundledRootDers().flatMap((der) => {
+    const r = parseCertificate(der);
+    return r.ok ? [r.cert] : [];
+  });
 }
 
 type Step = { ok: true; path: ParsedCertificate[] } | { ok: false; error: ChainError; depth: number };
@@ -124,7 +162,8 @@ export class ChainValidator {
 
   get trust(): TrustStore {
     if (this.store === null) {
-      this.store = new TrustStore(this.useBundledRoots ? bundledRoots() : []);
+      this.store = new TrustStore();
+      if (this.useBundledRoots) for (const der of bundledRootDers()) this.store.addDer(der);
       for (const a of this.extraAnchors) this.store.add(a);
     }
     return this.store;

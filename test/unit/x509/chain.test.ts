@@ -6,9 +6,9 @@ import { rootCertificates } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCaBundle } from '../../../src/cli/analyze-command.js';
 import { InputError } from '../../../src/errors.js';
-import { parseCertificate, type ParsedCertificate } from '../../../src/x509/certificate.js';
+import { parseCertificate, subjectName, type ParsedCertificate } from '../../../src/x509/certificate.js';
 import { CertificateAnalyzer } from '../../../src/x509/certificate-record.js';
-import { bundledRoots, ChainValidator } from '../../../src/x509/chain.js';
+import { bundledRootDers, bundledRoots, ChainValidator } from '../../../src/x509/chain.js';
 import { parseCaBundle } from '../../../src/x509/pem.js';
 import { chainFacts } from '../../../src/x509/traits.js';
 import { SignatureVerifier } from '../../../src/x509/verify.js';
@@ -152,6 +152,15 @@ describe('bundled Mozilla roots', () => {
     expect(roots.length).toBe(rootCertificates.length);
     const v = new SignatureVerifier();
     for (const r of roots) expect(v.verify(r, r)).not.toBe(false);
+  });
+
+  it('are indexed by their subject read alone, the same name the full parse gives', () => {
+    for (const d of [...bundledRootDers(), der.leaf!, der.int!, der.root!]) {
+      const full = parseCertificate(d);
+      expect(full.ok).toBe(true);
+      if (full.ok) expect(subjectName(d)).toEqual(full.cert.subject);
+    }
+    expect(subjectName(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01))).toBeNull();
   });
 
   it('do not include our test root: the internal chain is untrusted without --ca-bundle', () => {
