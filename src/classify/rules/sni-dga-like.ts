@@ -10,6 +10,8 @@
  * Source: issue 5 "SNI that looks algorithmically generated"; the features follow the common
  * lexical DGA literature (entropy, consonant runs, digit ratio).
  */
+import { LIMITS } from '../../config/limits.js';
+import { Memo } from '../../memo.js';
 import { finding, type Rule } from '../rule.js';
 import { isIpLiteral } from './util.js';
 
@@ -77,6 +79,9 @@ export function dgaFeatures(name: string): DgaFeatures | null {
   return { label, entropy, consonant_run: consonantRun, digit_ratio: digitRatio, signals };
 }
 
+/** A run meets the same names over and over: each is judged once (the result is shared, read-only). */
+const featuresBySni = new Memo<DgaFeatures | null>(LIMITS.maxMemoEntries);
+
 export const sniDgaLike: Rule = {
   id: 'sni.dga-like',
   severity: 'low',
@@ -85,7 +90,7 @@ export const sniDgaLike: Rule = {
   evaluate(s) {
     const sni = s.tls?.sni;
     if (!sni) return [];
-    const f = dgaFeatures(sni);
+    const f = featuresBySni.get(sni, dgaFeatures);
     if (!f || f.signals.length < DGA_MIN_SIGNALS) return [];
     return [finding(this, `SNI ${sni} looks generated: ${f.signals.join(', ')}`, { sni, ...f })];
   },
