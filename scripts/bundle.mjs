@@ -7,8 +7,8 @@
 // a small capture takes. One file loads in one step. The code is tsc's output unchanged, so
 // the modules under dist/ stay importable (tests, scripts) and behave the same.
 //
-// better-sqlite3 stays outside (a native addon, loaded by its own require); everything it does
-// not need from node_modules (yargs and its helpers) is inlined.
+// better-sqlite3 stays outside (a native addon, loaded by its own require); yargs and its helpers
+// are inlined, string-width replaced by bundle-shims/string-width.mjs (see why there).
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,5 +26,13 @@ await build({
   // Inlined CommonJS (yargs' helpers) may call require(): give the ES module one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   sourcemap: 'linked',
+  plugins: [
+    {
+      name: 'shims',
+      setup(b) {
+        b.onResolve({ filter: /^string-width$/ }, () => ({ path: join(dirname(fileURLToPath(import.meta.url)), 'bundle-shims', 'string-width.mjs') }));
+      },
+    },
+  ],
   logLevel: 'warning',
 });
