@@ -296,6 +296,7 @@ async function analyzeOne(file: string, options: PipelineOptions, ctx: RunContex
     result = await analyzeCapture(file, {
       ...options,
       input: stream?.input,
+      liveClock: stream !== undefined,
       // A live capture ends when its tool has flushed (Ctrl-C stops the tool, not the reading).
       signal: stream === undefined ? ctx.signal : undefined,
       onProgress: (n) => {

@@ -74,11 +74,20 @@ export class FlowTable {
     return this.index.size;
   }
 
-  /** One decoded TCP or UDP packet. */
-  packet(ts: number, p: DecodedPacket): void {
+  /**
+   * Capture time has reached `ts`: finish the closed flows whose linger is over and, every
+   * SWEEP_INTERVAL_US, the idle ones. Every packet moves the clock; a live capture's wall clock
+   * moves it too, so that an idle link's last sessions come out.
+   */
+  advanceTo(ts: number): void {
     if (ts >= this.nextSweepTs) this.sweep(ts);
     const closing = this.closingHead;
     if (closing !== null && ts - closing.queuedAt > CLOSED_LINGER_US) this.finishClosed(ts);
+  }
+
+  /** One decoded TCP or UDP packet. */
+  packet(ts: number, p: DecodedPacket): void {
+    this.advanceTo(ts);
     const key = flowKey(p);
     const fromA = key.fromA;
     let entry = this.index.get(key.words);

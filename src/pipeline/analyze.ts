@@ -60,7 +60,15 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** With source '-': read this stream instead of stdin (a live capture tool's output). */
   input?: Readable;
+  /**
+   * The packets are being captured now (--interface): the wall clock also moves the flow
+   * table's clock, every LIVE_TICK_MS, so that flows are finished (and their sessions written)
+   * when their linger or idle time passes even if no later packet comes.
+   */
+  liveClock?: boolean;
 }
+
+const LIVE_TICK_MS = 1000;
 
 export interface RunStats {
   packets: number;
@@ -142,15 +150,22 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
     }
   };
 
-  const capture = await readCapture(source, onPacket, {
-    limits: { readChunkBytes: options.readChunkBytes },
-    stdin: options.input,
-    signal: options.signal,
-    // pcapng Decryption Secrets Blocks come before the packets they open (pcapng §4.7).
-    onSecrets: (type, data) => {
-      if (type === SECRETS_TYPE_TLS_KEY_LOG) keyLog.add(data);
-    },
-  });
+  // A wall clock behind the packets' stamps (skew) only moves nothing: advanceTo looks forward.
+  const tick = options.liveClock ? setInterval(() => table.advanceTo(Date.now() * 1000), LIVE_TICK_MS) : null;
+  let capture: ReadSummary;
+  try {
+    capture = await readCapture(source, onPacket, {
+      limits: { readChunkBytes: options.readChunkBytes },
+      stdin: options.input,
+      signal: options.signal,
+      // pcapng Decryption Secrets Blocks come before the packets they open (pcapng §4.7).
+      onSecrets: (type, data) => {
+        if (type === SECRETS_TYPE_TLS_KEY_LOG) keyLog.add(data);
+      },
+    });
+  } finally {
+    if (tick !== null) clearInterval(tick);
+  }
   // Whatever was read is analysed, even when the file ended badly (fatal problems are in `capture`).
   table.finishAll();
   stats.flowsEvicted = table.evicted;
