@@ -22,14 +22,23 @@ export interface FlowTableOptions {
   allPorts: boolean;
   /** Key log secrets for handshake decryption, or null. */
   secrets?: SecretsLookup | null;
-  /** A flow's payloads have told all they will (its stage became 'done') while the flow goes on. */
-  onInspectionDone?: (flow: Flow) => void;
+  /**
+   * A flow's payloads have told all they will (its stage became 'done') while the flow goes on.
+   * Returns false when nothing of the flow will be reported (a DNS exchange, other protocols
+   * off the service ports): the table then keeps it only while it is busy.
+   */
+  onInspectionDone?: (flow: Flow) => boolean;
 }
 
 /** How often (capture time) idle flows are looked for. */
 const SWEEP_INTERVAL_US = 10 * 1e6;
 /** A closed TCP flow (both FIN, or RST) is kept this long for its last ACKs, then finished. */
 const CLOSED_LINGER_US = 5 * 1e6;
+/**
+ * A flow that will not be reported is kept this long without a packet (instead of the TCP/UDP
+ * idle timeouts): a DNS lookup's flow otherwise stayed two minutes, as many as there were lookups.
+ */
+const UNREPORTED_IDLE_US = 10 * 1e6;
 
 /**
  * A flow in the table: its key, its place in the list of flows by creation time and, once
@@ -39,6 +48,8 @@ class Entry {
   older: Entry | null = null;
   newer: Entry | null = null;
   closing = false;
+  /** Nothing of the flow will be reported (onInspectionDone said so). */
+  unreported = false;
   prevClosing: Entry | null = null;
   nextClosing: Entry | null = null;
   /** The flow's lastTs when it was queued (a later packet sends it to the back of the queue). */
@@ -118,17 +129,17 @@ export class FlowTable {
       if (flow.stage === 'inspect') {
         if (p.truncated) flow.anomalies.add('snaplen_truncated_payload');
         flow.tcpSegment(dir, p.tcpSeq, flags, p.data.subarray(p.payloadOff, p.payloadEnd));
-        this.inspected(flow);
+        this.inspected(entry!);
       }
     } else if (flow.stage === 'inspect') {
       flow.udpDatagram(dir, p.data.subarray(p.payloadOff, p.payloadEnd));
-      this.inspected(flow);
+      this.inspected(entry!);
     }
   }
 
   /** After a payload: tell when it ended the flow's inspection. */
-  private inspected(flow: Flow): void {
-    if (flow.stage === 'done') this.options.onInspectionDone?.(flow);
+  private inspected(e: Entry): void {
+    if (e.flow.stage === 'done' && this.options.onInspectionDone?.(e.flow) === false) e.unreported = true;
   }
 
   /** End of the capture: every flow still open is finished, oldest first. */
@@ -235,7 +246,7 @@ export class FlowTable {
       const flow = e.flow;
       const idle = now - flow.lastTs;
       const closed = flow.rst || (flow.fin[0] && flow.fin[1]);
-      const timeout = closed ? CLOSED_LINGER_US : flow.transport === 'tcp' ? LIMITS.tcpIdleTimeoutUs : LIMITS.udpIdleTimeoutUs;
+      const timeout = closed ? CLOSED_LINGER_US : e.unreported ? UNREPORTED_IDLE_US : flow.transport === 'tcp' ? LIMITS.tcpIdleTimeoutUs : LIMITS.udpIdleTimeoutUs;
       if (idle > timeout) this.end(e);
       e = next;
     }

@@ -109,9 +109,11 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
   // A flow whose inspection is done (most TLS flows, a few packets in) gives its handshake in
   // record form at once and drops its analyzers; the rest give it when they end.
   const handshakes = new Map<Flow, HandshakePart>();
-  const onInspectionDone = (flow: Flow): void => {
-    handshakes.set(flow, handshakePart(flow, certificates.describeChain));
+  const onInspectionDone = (flow: Flow): boolean => {
+    const hs = handshakePart(flow, certificates.describeChain);
+    handshakes.set(flow, hs);
     flow.releaseAnalyzers();
+    return reported(flow, hs);
   };
   const onFlowEnd = (flow: Flow): void => {
     stats.flowsSeen++;

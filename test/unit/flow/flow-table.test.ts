@@ -92,3 +92,37 @@ describe('FlowTable: closed flows end after their 5 s linger', () => {
     expect(ended).toEqual(['50005@4', '50004@6.5', '50006@8.5']);
   });
 });
+
+/** A UDP datagram 10.0.0.<a>:<sport> -> 10.0.0.<b>:<dport> carrying `text`. */
+function udp(a: number, sport: number, b: number, dport: number, text: string): DecodedPacket {
+  const p = tcp(a, sport, b, dport, 0);
+  p.data = Uint8Array.from([10, 0, 0, a, 10, 0, 0, b, ...Buffer.from(text)]);
+  p.proto = 17;
+  p.payloadEnd = p.data.length;
+  return p;
+}
+
+describe('FlowTable: flows that will not be reported', () => {
+  it('are kept 10 s after their last packet, not the 120 s UDP idle timeout', () => {
+    const ended: string[] = [];
+    let now = 0;
+    // Port 53 is unreported, port 5353 reported (what the pipeline would answer is up to it).
+    const t = new FlowTable({ ports: new Set([443]), allPorts: false, onInspectionDone: (f) => f.bPort !== 53 }, (f: Flow) => ended.push(`${f.bPort}@${now / S}`));
+    const at = (ts: number, p: DecodedPacket): void => {
+      now = ts;
+      t.packet(ts, p);
+    };
+    for (const port of [53, 5353]) {
+      at(0, udp(1, 40000, 2, port, 'query'));
+      at(0, udp(2, port, 1, 40000, 'answer'));
+    }
+    at(9.5 * S, udp(3, 40001, 2, 443, 'x'));
+    expect(ended).toEqual([]);
+    // The sweep after 10 s of quiet (sweeps run every 10 s of capture time).
+    at(10.5 * S, udp(3, 40001, 2, 443, 'x'));
+    expect(ended).toEqual(['53@10.5']);
+    at(100 * S, udp(3, 40001, 2, 443, 'x'));
+    expect(ended).toEqual(['53@10.5']);
+    expect(t.size).toBe(2);
+  });
+});
