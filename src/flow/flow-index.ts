@@ -6,13 +6,21 @@
  *   cannot line their flows up on one probe chain (hash flooding).
  * - The table doubles at half load; a delete shifts the entries after the hole back (no
  *   tombstones, so probe chains never grow with churn).
+ * - Each value knows its slot (the index keeps `slot` up to date as entries move), so it is
+ *   removed without its key: a flow need not keep a copy of its key (an Int32Array and its
+ *   buffer, ~220 bytes of a SYN-flood flow's ~1.2 KB).
  */
 import { randomInt } from 'node:crypto';
 import { KEY_WORDS } from './flow-key.js';
 
 const INITIAL_SLOTS = 1024;
 
-export class FlowIndex<T> {
+/** What the index holds: its slot is written by the index, -1 when not in it. */
+export interface Indexed {
+  slot: number;
+}
+
+export class FlowIndex<T extends Indexed> {
   private keys = new Int32Array(INITIAL_SLOTS * KEY_WORDS);
   private hashes = new Int32Array(INITIAL_SLOTS);
   private values: (T | null)[] = new Array<T | null>(INITIAL_SLOTS).fill(null);
@@ -36,14 +44,27 @@ export class FlowIndex<T> {
     this.size++;
   }
 
+  /** Removes `value` (which must be in this index) without its key. */
+  remove(value: T): void {
+    if (this.values[value.slot] !== value) throw new Error('FlowIndex.remove: not in the index');
+    this.removeAt(value.slot);
+  }
+
   delete(key: Int32Array): boolean {
     const h = this.hash(key);
-    const mask = this.mask;
-    let hole = h & mask;
-    for (; ; hole = (hole + 1) & mask) {
-      if (this.values[hole] === null) return false;
-      if (this.hashes[hole] === h && this.sameKey(hole, key)) break;
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      if (this.values[slot] === null) return false;
+      if (this.hashes[slot] === h && this.sameKey(slot, key)) {
+        this.removeAt(slot);
+        return true;
+      }
     }
+  }
+
+  private removeAt(slot: number): void {
+    const mask = this.mask;
+    let hole = slot;
+    this.values[hole]!.slot = -1;
     // Backward shift: an entry further along may move into the hole when the hole lies on its
     // probe path (between its home slot and where it sits now).
     for (let j = (hole + 1) & mask; this.values[j] !== null; j = (j + 1) & mask) {
@@ -51,13 +72,14 @@ export class FlowIndex<T> {
       if (((j - home) & mask) >= ((j - hole) & mask)) {
         this.keys.copyWithin(hole * KEY_WORDS, j * KEY_WORDS, (j + 1) * KEY_WORDS);
         this.hashes[hole] = this.hashes[j]!;
-        this.values[hole] = this.values[j]!;
+        const moved = this.values[j]!;
+        this.values[hole] = moved;
+        moved.slot = hole;
         hole = j;
       }
     }
     this.values[hole] = null;
     this.size--;
-    return true;
   }
 
   private place(key: Int32Array, h: number, value: T): void {
@@ -66,6 +88,7 @@ export class FlowIndex<T> {
     this.keys.set(key, slot * KEY_WORDS);
     this.hashes[slot] = h;
     this.values[slot] = value;
+    value.slot = slot;
   }
 
   private grow(): void {

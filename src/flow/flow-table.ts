@@ -41,10 +41,11 @@ const CLOSED_LINGER_US = 5 * 1e6;
 const UNREPORTED_IDLE_US = 10 * 1e6;
 
 /**
- * A flow in the table: its key, its place in the list of flows by creation time and, once
- * closed, in the queue of closed flows waiting out their linger.
+ * A flow in the table: its slot in the index, its place in the list of flows by creation time
+ * and, once closed, in the queue of closed flows waiting out their linger.
  */
 class Entry {
+  slot = -1;
   older: Entry | null = null;
   newer: Entry | null = null;
   closing = false;
@@ -54,10 +55,7 @@ class Entry {
   nextClosing: Entry | null = null;
   /** The flow's lastTs when it was queued (a later packet sends it to the back of the queue). */
   queuedAt = 0;
-  constructor(
-    readonly key: Int32Array,
-    readonly flow: Flow,
-  ) {}
+  constructor(readonly flow: Flow) {}
 }
 
 export class FlowTable {
@@ -111,8 +109,8 @@ export class FlowTable {
     }
     if (flow === undefined) {
       flow = this.create(ts, p, fromA);
-      entry = new Entry(key.words.slice(), flow);
-      this.index.add(entry.key, entry);
+      entry = new Entry(flow);
+      this.index.add(key.words, entry);
       this.link(entry);
     }
     // Raw direction 0 is the creating packet's source.
@@ -182,7 +180,7 @@ export class FlowTable {
   }
 
   private end(entry: Entry): void {
-    this.index.delete(entry.key);
+    this.index.remove(entry);
     this.unlink(entry);
     if (entry.closing) this.unqueueClosing(entry);
     entry.flow.finish();
