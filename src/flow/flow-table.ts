@@ -101,7 +101,7 @@ export class FlowTable {
     const fromA = key.fromA;
     let entry = this.index.get(key.words);
     let flow = entry?.flow;
-    if (flow !== undefined && p.proto === 6 && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && flow.packets > 2 && (flow.rst || (flow.fin[0] && flow.fin[1]))) {
+    if (flow !== undefined && p.proto === 6 && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && flow.packets > 2 && flow.closed) {
       // A new SYN on a closed connection's 4-tuple: port reuse, a new connection.
       this.end(entry!);
       flow = undefined;
@@ -121,11 +121,11 @@ export class FlowTable {
     flow.payloadBytes[dir] += len;
     if (p.proto === 6) {
       const flags = p.tcpFlags;
-      if (flags & TCP_FIN) flow.fin[dir] = true;
+      if (flags & TCP_FIN) flow.finDirs |= 1 << dir;
       if (flags & TCP_RST) flow.rst = true;
-      if (!entry!.closing && (flow.rst || (flow.fin[0] && flow.fin[1]))) this.queueClosing(entry!, ts);
+      if (!entry!.closing && flow.closed) this.queueClosing(entry!, ts);
       if (flow.stage === 'inspect') {
-        if (p.truncated) flow.anomalies.add('snaplen_truncated_payload');
+        if (p.truncated) flow.anomaly('snaplen_truncated_payload');
         flow.tcpSegment(dir, p.tcpSeq, flags, p.data.subarray(p.payloadOff, p.payloadEnd));
         this.inspected(entry!);
       }
@@ -243,7 +243,7 @@ export class FlowTable {
       const next = e.newer;
       const flow = e.flow;
       const idle = now - flow.lastTs;
-      const closed = flow.rst || (flow.fin[0] && flow.fin[1]);
+      const closed = flow.closed;
       const timeout = closed ? CLOSED_LINGER_US : e.unreported ? UNREPORTED_IDLE_US : flow.transport === 'tcp' ? LIMITS.tcpIdleTimeoutUs : LIMITS.udpIdleTimeoutUs;
       if (idle > timeout) this.end(e);
       e = next;
@@ -259,7 +259,7 @@ export class FlowTable {
       if (victim === null || e.flow.lastTs < victim.flow.lastTs) victim = e;
     }
     if (victim !== null) {
-      victim.flow.anomalies.add('flow_table_limit_reached');
+      victim.flow.anomaly('flow_table_limit_reached');
       this.evicted++;
       this.end(victim);
     }

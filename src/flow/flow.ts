@@ -29,6 +29,7 @@ const MAX_EARLY_SEGMENTS = 16;
 
 /** How much of each direction's first bytes is kept to tell what protocol the flow carries. */
 const SNIFF_BYTES = 2048;
+const NO_ANOMALIES: ReadonlySet<string> = new Set();
 
 export type FlowStage =
   /** Looking at bytes: protocol not known yet, or TLS handshake in progress. */
@@ -49,10 +50,12 @@ export class Flow {
   packets = 0;
   /** Transport payload bytes per raw direction. */
   readonly payloadBytes: [number, number] = [0, 0];
-  /** FIN seen per raw direction; RST seen. */
-  readonly fin: [boolean, boolean] = [false, false];
+  /** FIN seen per raw direction (bit 0: direction 0, bit 1: direction 1); RST seen. */
+  finDirs = 0;
   rst = false;
-  readonly anomalies = new Set<string>();
+  // Per-flow state is made when first needed: a table of 100,000 flows (a SYN flood) should
+  // not hold 100,000 empty sets and buffers.
+  private anomalySet: Set<string> | null = null;
 
   /** What the payload is, once known ('tls' as soon as a TLS record starts a direction). */
   protocol: AppProtocol | null = null;
@@ -60,10 +63,10 @@ export class Flow {
   quic: QuicAnalyzer | null = null;
   dtls: DtlsAnalyzer | null = null;
   /** First bytes of each raw direction, kept (copied, capped) until the protocol is known. */
-  private readonly sniff: [Uint8Array | null, Uint8Array | null] = [null, null];
-  private readonly sniffLen: [number, number] = [0, 0];
-  /** Whether TLS has started in each raw direction (at once, or after a plaintext preamble). */
-  private readonly tlsStarted: [boolean, boolean] = [false, false];
+  private sniff: [Uint8Array | null, Uint8Array | null] | null = null;
+  private sniffLen: [number, number] | null = null;
+  /** Raw directions where TLS has started (bits, as finDirs), at once or after a plaintext preamble. */
+  private tlsStartedDirs = 0;
   /** TCP reassembly per raw direction, made by the first segment with payload. */
   private streams: [HalfStream, HalfStream] | null = null;
   /**
@@ -94,6 +97,25 @@ export class Flow {
     this.lastTs = ts;
     this.clientDir = clientDir;
     this.clientFromSyn = clientFromSyn;
+  }
+
+  /** Anomalies of the flow itself (its reassembly, its protocol detection, the table). */
+  get anomalies(): ReadonlySet<string> {
+    return this.anomalySet ?? NO_ANOMALIES;
+  }
+
+  anomaly(name: string): void {
+    (this.anomalySet ??= new Set()).add(name);
+  }
+
+  /** Both directions sent a FIN, or either a RST. */
+  get closed(): boolean {
+    return this.rst || this.finDirs === 3;
+  }
+
+  /** Bytes of this direction's start kept for protocol detection. */
+  private sniffed(dir: 0 | 1): number {
+    return this.sniffLen?.[dir] ?? 0;
   }
 
   /** One TCP segment of raw direction `dir`; `payload` is valid only during the call. */
@@ -137,7 +159,7 @@ export class Flow {
         this.keepSniff(dir, payload);
         // STUN (first byte 0-3, RFC 7983 §7) often precedes DTLS in WebRTC: keep looking a while.
         const stun = payload[0]! <= 3;
-        if ((!stun && this.sniffLen[0] > 0 && this.sniffLen[1] > 0) || this.packets >= (stun ? LIMITS.maxUdpInspectDatagrams : 4)) {
+        if ((!stun && this.sniffed(0) > 0 && this.sniffed(1) > 0) || this.packets >= (stun ? LIMITS.maxUdpInspectDatagrams : 4)) {
           this.finishInspection();
         }
         return;
@@ -188,7 +210,7 @@ export class Flow {
       this.streams[0].stop();
       this.streams[1].stop();
     }
-    this.sniff[0] = this.sniff[1] = null;
+    this.sniff = this.sniffLen = null;
   }
 
   /** End of the flow (close, timeout or end of capture): deliver what reassembly still holds. */
@@ -218,10 +240,10 @@ export class Flow {
 
   private keepReassemblyAnomalies(): void {
     if (this.streams !== null) {
-      for (const s of this.streams) for (const a of s.anomalies) this.anomalies.add(a);
+      for (const s of this.streams) for (const a of s.anomalies) this.anomaly(a);
     }
     if (this.openVpn !== null) {
-      for (const x of this.openVpn) for (const a of x.anomalies) this.anomalies.add(a);
+      for (const x of this.openVpn) for (const a of x.anomalies) this.anomaly(a);
     }
   }
 
@@ -232,31 +254,32 @@ export class Flow {
     // A TCP connection whose start the capture missed may be TLS in full swing: its bytes
     // start inside a record, but record headers follow.
     if (p === 'unknown' && this.transport === 'tcp' && !this.clientFromSyn && (findMidstreamTlsRecord(c) >= 0 || findMidstreamTlsRecord(s) >= 0)) {
-      this.anomalies.add('tls_midstream');
+      this.anomaly('tls_midstream');
       return 'tls';
     }
     return p;
   }
 
   private sniffView(dir: 0 | 1): Uint8Array {
-    const b = this.sniff[dir];
-    return b === null ? NO_BYTES : b.subarray(0, this.sniffLen[dir]);
+    const b = this.sniff?.[dir] ?? null;
+    return b === null ? NO_BYTES : b.subarray(0, this.sniffed(dir));
   }
 
   /** Appends (a copy of) the start of `bytes` to the kept first bytes, up to `cap` in all. */
   private keepSniff(dir: 0 | 1, bytes: Uint8Array, cap = SNIFF_BYTES): void {
-    const have = this.sniffLen[dir];
+    const have = this.sniffed(dir);
     if (have >= cap) return;
-    let buf = this.sniff[dir];
+    const sniff = (this.sniff ??= [null, null]);
+    let buf = sniff[dir];
     if (buf === null || buf.length < Math.min(cap, have + bytes.length)) {
       // Grow geometrically, within the cap: most flows never need more than one segment.
       const grown = new Uint8Array(Math.min(cap, Math.max(SNIFF_BYTES, have + bytes.length, (buf?.length ?? 0) * 2)));
       if (buf !== null) grown.set(buf.subarray(0, have));
-      buf = this.sniff[dir] = grown;
+      buf = sniff[dir] = grown;
     }
     const n = Math.min(bytes.length, cap - have);
     buf.set(bytes.subarray(0, n), have);
-    this.sniffLen[dir] = have + n;
+    (this.sniffLen ??= [0, 0])[dir] = have + n;
   }
 
   /** The reassembled bytes of one raw direction, in order. */
@@ -264,7 +287,7 @@ export class Flow {
     return {
       data: (bytes) => this.streamData(dir, bytes),
       gap: () => {
-        this.anomalies.add('tcp_gap');
+        this.anomaly('tcp_gap');
         this.openVpn?.[dir].gap();
         if (this.tls !== null) this.tls.gap(dir);
       },
@@ -273,7 +296,7 @@ export class Flow {
 
   private streamData(dir: 0 | 1, bytes: Uint8Array): void {
     if (this.stage === 'done') return;
-    if (this.tlsStarted[dir]) {
+    if ((this.tlsStartedDirs & (1 << dir)) !== 0) {
       this.feedTls(dir, bytes);
       return;
     }
@@ -281,7 +304,7 @@ export class Flow {
     // because a record header may be split across segments), and look for where TLS starts:
     // at offset 0 for TLS proper, or after a plaintext preamble (STARTTLS dialogue, HTTP
     // CONNECT, SOCKS) within LIMITS.maxPreambleBytes.
-    const before = this.sniffLen[dir];
+    const before = this.sniffed(dir);
     if (before === 0 && this.openVpn === null && isTlsRecordHeader(bytes) && !this.opensOpenVpn(dir, bytes)) {
       // The usual case, a direction that opens with a whole TLS record header: no copy needed.
       this.startTls(dir, 0);
@@ -309,10 +332,10 @@ export class Flow {
 
   /** TLS starts in this direction at offset `start` of its bytes (after a plaintext preamble when > 0). */
   private startTls(dir: 0 | 1, start: number): void {
-    this.tlsStarted[dir] = true;
+    this.tlsStartedDirs |= 1 << dir;
     if (this.tls === null) this.tls = new TlsAnalyzer(this.clientDir, this.secrets);
     if (this.protocol === null) this.protocol = 'tls';
-    if (start > 0) this.anomalies.add('tls_after_plaintext_preamble');
+    if (start > 0) this.anomaly('tls_after_plaintext_preamble');
   }
 
   /** Bytes of a direction where TLS has started: to the TLS analyzer, or first out of OpenVPN's framing. */
@@ -363,7 +386,7 @@ export class Flow {
     const tls = this.tls;
     const extractor = (dir: 0 | 1): OpenVpnTlsExtractor =>
       new OpenVpnTlsExtractor((b) => {
-        this.anomalies.add('tls_inside_openvpn');
+        this.anomaly('tls_inside_openvpn');
         tls.push(dir, b);
       });
     this.openVpn = [extractor(0), extractor(1)];
