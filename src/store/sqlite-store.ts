@@ -127,8 +127,7 @@ export class SessionStore {
     this.insertSession = db.prepare(`INSERT OR IGNORE INTO sessions
       (run_id, session_id, start_time, end_time, transport, client_ip, client_port, server_ip, server_port, protocol,
        sni, ja3, ja3s, ja4, version, score, verdict, max_severity, severity_rank, finding_count, record)
-      VALUES (@run_id, @session_id, @start_time, @end_time, @transport, @client_ip, @client_port, @server_ip, @server_port, @protocol,
-       @sni, @ja3, @ja3s, @ja4, @version, @score, @verdict, @max_severity, @severity_rank, @finding_count, @record)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertCertificate = db.prepare(`INSERT OR IGNORE INTO certificates
       (sha256, sha1, subject, issuer, serial, not_before, not_after, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertSessionCertificate = db.prepare('INSERT INTO session_certificates (run_id, session_id, position, sha256, facts) VALUES (?, ?, ?, ?, ?)');
@@ -322,29 +321,31 @@ export class SessionStore {
   private insertOne(runId: number, s: SessionRecord): boolean {
     const sev = maxSeverity(s.findings);
     const tls = s.tls;
-    const added = this.insertSession.run({
-      run_id: runId,
-      session_id: s.session_id,
-      start_time: s.start,
-      end_time: s.end,
-      transport: s.transport,
-      client_ip: s.client_ip,
-      client_port: s.client_port,
-      server_ip: s.server_ip,
-      server_port: s.server_port,
-      protocol: s.protocol,
-      sni: tls?.sni ?? null,
-      ja3: tls?.ja3 ?? null,
-      ja3s: tls?.ja3s ?? null,
-      ja4: tls?.ja4 ?? null,
-      version: tls?.version ?? null,
-      score: s.score,
-      verdict: s.verdict,
-      max_severity: sev,
-      severity_rank: sev === null ? 0 : SEVERITY_RANK[sev],
-      finding_count: s.findings.length,
-      record: JSON.stringify(s),
-    }).changes;
+    // Positional parameters, in the order of the INSERT's column list: binding by name cost a
+    // fifth of the store's time (a parameter object per session, names looked up).
+    const added = this.insertSession.run(
+      runId,
+      s.session_id,
+      s.start,
+      s.end,
+      s.transport,
+      s.client_ip,
+      s.client_port,
+      s.server_ip,
+      s.server_port,
+      s.protocol,
+      tls?.sni ?? null,
+      tls?.ja3 ?? null,
+      tls?.ja3s ?? null,
+      tls?.ja4 ?? null,
+      tls?.version ?? null,
+      s.score,
+      s.verdict,
+      sev,
+      sev === null ? 0 : SEVERITY_RANK[sev],
+      s.findings.length,
+      JSON.stringify(s),
+    ).changes;
     if (added === 0) return false;
     const certificates = tls?.certificates ?? [];
     for (let i = 0; i < certificates.length; i++) {
