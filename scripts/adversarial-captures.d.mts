@@ -13,3 +13,5 @@ export function writeDeepAsn1(path: string, options?: { depth?: number }): Writt
 export function writeGzipBomb(path: string, options?: { decompressedBytes?: number; mode?: 'packets' | 'jumbo' }): Written & { decompressedBytes: number };
 export function nestedSequences(depth: number, inner?: Buffer): Buffer;
 export function selfSignedCertificate(options?: { name?: string; serial?: number; extraExtension?: Buffer | null }): Buffer;
+export const TCP: { FIN: number; SYN: number; RST: number; PSH: number; ACK: number };
+export function tcpFrame(fields: { src: string | number; dst: string | number; sport: number; dport: number; seq: number; ack?: number; flags: number; payload?: Buffer; window?: number }): Buffer;

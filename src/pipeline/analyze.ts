@@ -152,8 +152,22 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
     }
   };
 
-  // A wall clock behind the packets' stamps (skew) only moves nothing: advanceTo looks forward.
-  const tick = options.liveClock ? setInterval(() => table.advanceTo(Date.now() * 1000), LIVE_TICK_MS) : null;
+  // A wall clock behind the packets' stamps (skew) moves nothing: advanceTo looks forward. What
+  // the tick finishes is written from a timer: a failure there (the store, the output) ends the
+  // reading and is thrown below, as if a packet had caused it, never from the timer itself.
+  const tickFailure: { failed: boolean; error?: unknown } = { failed: false };
+  const tick = options.liveClock
+    ? setInterval(() => {
+        try {
+          table.advanceTo(Date.now() * 1000);
+        } catch (error) {
+          tickFailure.failed = true;
+          tickFailure.error = error;
+          clearInterval(tick!);
+          options.input?.destroy();
+        }
+      }, LIVE_TICK_MS)
+    : null;
   let capture: ReadSummary;
   try {
     capture = await readCapture(source, onPacket, {
@@ -165,9 +179,13 @@ export async function analyzeCapture(source: string, options: AnalyzeOptions): P
         if (type === SECRETS_TYPE_TLS_KEY_LOG) keyLog.add(data);
       },
     });
+  } catch (e) {
+    // The clock's failure destroyed the input: that, not the stream's end, is what went wrong.
+    throw tickFailure.failed ? tickFailure.error : e;
   } finally {
     if (tick !== null) clearInterval(tick);
   }
+  if (tickFailure.failed) throw tickFailure.error;
   // Whatever was read is analysed, even when the file ended badly (fatal problems are in `capture`).
   table.finishAll();
   stats.flowsEvicted = table.evicted;
