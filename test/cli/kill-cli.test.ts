@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeGzipBomb } from '../../scripts/adversarial-captures.mjs';
+import { writeGzipBomb, writeManyCertificates } from '../../scripts/adversarial-captures.mjs';
 import { ensureBuiltCli, root, runCli, startCli } from '../helpers/built-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'analyze-kill-'));
@@ -111,4 +111,49 @@ describe('analyze killed with SIGKILL mid-run', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/incomplete/);
   }, 60_000);
+
+  it('keeps the batches stored before the kill whole: session counts, certificates and findings agree', async () => {
+    const db = join(tmp, 'batches.db');
+    // 20,000 TLS sessions, each with its own certificate and findings: stored in batches as
+    // they end, for several seconds; the run is killed once a thousand are in the database.
+    const capture = join(tmp, 'many-sessions.pcap');
+    writeManyCertificates(capture, { certificates: 1, sessions: 20_000 });
+    const child = startCli(tmp, '--pcap', capture, '--db', db, '--format', 'jsonl', '-q');
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    const stored = (): number => {
+      let conn: Database.Database | null = null;
+      try {
+        conn = new Database(db, { readonly: true, fileMustExist: true });
+        return (conn.prepare('SELECT coalesce(max(session_count), 0) AS n FROM runs').get() as { n: number }).n;
+      } catch {
+        return 0;
+      } finally {
+        conn?.close();
+      }
+    };
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && stored() < 1000) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const conn = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      expect(conn.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(conn.pragma('foreign_key_check')).toEqual([]);
+      const run = conn.prepare('SELECT id, status, session_count FROM runs').get() as { id: number; status: string; session_count: number };
+      expect(run.status).toBe('incomplete');
+      // Killed mid-run: some batches in, not all of them.
+      expect(run.session_count).toBeGreaterThanOrEqual(1000);
+      expect(run.session_count).toBeLessThan(20_000);
+      // The count moves in the batch's own transaction: it matches the rows, and every stored
+      // session has its certificate link and its findings (nothing half-written).
+      const n = (sql: string) => (conn.prepare(sql).get(run.id) as { n: number }).n;
+      expect(n('SELECT count(*) AS n FROM sessions WHERE run_id = ?')).toBe(run.session_count);
+      expect(n('SELECT count(*) AS n FROM sessions s WHERE run_id = ? AND NOT EXISTS (SELECT 1 FROM session_certificates c WHERE c.run_id = s.run_id AND c.session_id = s.session_id)')).toBe(0);
+      const findings = conn.prepare('SELECT finding_count, (SELECT count(*) FROM findings f WHERE f.run_id = s.run_id AND f.session_id = s.session_id) AS stored FROM sessions s WHERE run_id = ?').all(run.id) as { finding_count: number; stored: number }[];
+      for (const f of findings) expect(f.stored).toBe(f.finding_count);
+    } finally {
+      conn.close();
+    }
+  }, 90_000);
 });
