@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { connect, createServer } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   buildCaptureArgs,
@@ -17,6 +18,7 @@ import {
 } from '../../../src/capture/live.js';
 import { CaptureParser } from '../../../src/capture/capture-parser.js';
 import { InputError, UsageError } from '../../../src/errors.js';
+import { makeSelfSigned } from '../../helpers/self-signed.js';
 
 /** The classic pcap global header tcpdump writes first (LE, µs, snaplen 262144, Ethernet). */
 const PCAP_HEADER = Buffer.from('d4c3b2a102000400000000000000000000000400' + '01000000', 'hex');
@@ -393,5 +395,40 @@ describe.skipIf(blocker !== null)(`real capture in a network namespace${blocker 
     expect(end.failure).toEqual({ kind: 'interface-vanished', message: 'interface "v0" went away during the capture: pcap_loop: The interface disappeared' });
     expect(end.stats?.dropped).toBe(0);
     expect((await bytes).length).toBe(end.bytes);
+  });
+});
+
+// dumpcap captures nothing inside a namespace entered with nsenter (tcpdump does): it is tested
+// on the host's loopback instead, on a random port that its filter keeps to this test's traffic.
+const dumpcapBlocker = process.platform !== 'linux' ? 'not Linux' : process.getuid?.() !== 0 ? 'not root' : findOnPath('dumpcap') === null ? 'dumpcap not on PATH' : null;
+
+describe.skipIf(dumpcapBlocker !== null)(`real capture with dumpcap on lo${dumpcapBlocker !== null ? ` (skipped: ${dumpcapBlocker})` : ''}`, () => {
+  it('captures a TLS handshake as classic pcap (-P) and ends cleanly on stop()', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const sni = 'dumpcap-capture.example';
+    const server = createServer(makeSelfSigned(sni), (sock) => sock.end('hi'));
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    const live = startLiveCapture({ iface: 'lo', bpf: `tcp port ${port}`, tool: 'dumpcap' });
+    const bytes = readAll(live.stream);
+    try {
+      expect(await live.started).toBe(true);
+      await new Promise<void>((resolve, reject) => {
+        const c = connect({ host: '127.0.0.1', port, servername: sni, rejectUnauthorized: false }, () => c.resume());
+        c.on('end', () => c.end());
+        c.on('close', () => resolve());
+        c.on('error', reject);
+      });
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      live.stop();
+      server.close();
+    }
+    const [end, pcap] = await Promise.all([live.done, bytes]);
+    expect(end.failure).toBeNull();
+    const { linkTypes, packets, problems } = packetsOf(pcap);
+    expect([linkTypes, problems]).toEqual([[1], []]);
+    expect([end.stats?.captured, end.stats?.dropped]).toEqual([packets.length, 0]);
+    expect(packets.filter((p) => p.includes(sni))).toHaveLength(1);
+    expect(packets.length).toBeGreaterThanOrEqual(10);
   });
 });
