@@ -25,7 +25,7 @@ export interface FlowTableOptions {
   /**
    * A flow's payloads have told all they will (its stage became 'done') while the flow goes on.
    * Returns false when nothing of the flow will be reported (a DNS exchange, other protocols
-   * off the service ports): the table then keeps it only while it is busy.
+   * off the service ports): the table then keeps a UDP one only while it is busy.
    */
   onInspectionDone?: (flow: Flow) => boolean;
 }
@@ -35,8 +35,10 @@ const SWEEP_INTERVAL_US = 10 * 1e6;
 /** A closed TCP flow (both FIN, or RST) is kept this long for its last ACKs, then finished. */
 const CLOSED_LINGER_US = 5 * 1e6;
 /**
- * A flow that will not be reported is kept this long without a packet (instead of the TCP/UDP
- * idle timeouts): a DNS lookup's flow otherwise stayed two minutes, as many as there were lookups.
+ * A UDP flow that will not be reported is kept this long without a packet (instead of the UDP
+ * idle timeout): a DNS lookup's flow otherwise stayed two minutes, as many as there were lookups.
+ * Not TCP: a quiet TCP connection forgotten early comes back without its SYN, and such a flow is
+ * searched for TLS records in mid-stream (a rare false match would then be reported).
  */
 const UNREPORTED_IDLE_US = 10 * 1e6;
 
@@ -49,7 +51,7 @@ class Entry {
   older: Entry | null = null;
   newer: Entry | null = null;
   closing = false;
-  /** Nothing of the flow will be reported (onInspectionDone said so). */
+  /** A UDP flow nothing of which will be reported (onInspectionDone said so). */
   unreported = false;
   prevClosing: Entry | null = null;
   nextClosing: Entry | null = null;
@@ -137,7 +139,7 @@ export class FlowTable {
 
   /** After a payload: tell when it ended the flow's inspection. */
   private inspected(e: Entry): void {
-    if (e.flow.stage === 'done' && this.options.onInspectionDone?.(e.flow) === false) e.unreported = true;
+    if (e.flow.stage === 'done' && this.options.onInspectionDone?.(e.flow) === false && e.flow.transport === 'udp') e.unreported = true;
   }
 
   /** End of the capture: every flow still open is finished, oldest first. */

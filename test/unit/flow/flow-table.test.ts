@@ -102,7 +102,7 @@ function udp(a: number, sport: number, b: number, dport: number, text: string): 
   return p;
 }
 
-describe('FlowTable: flows that will not be reported', () => {
+describe('FlowTable: UDP flows that will not be reported', () => {
   it('are kept 10 s after their last packet, not the 120 s UDP idle timeout', () => {
     const ended: string[] = [];
     let now = 0;
@@ -123,6 +123,28 @@ describe('FlowTable: flows that will not be reported', () => {
     expect(ended).toEqual(['53@10.5']);
     at(100 * S, udp(3, 40001, 2, 443, 'x'));
     expect(ended).toEqual(['53@10.5']);
+    expect(t.size).toBe(2);
+  });
+
+  it('TCP ones keep the TCP idle timeout: forgotten early, a quiet connection would come back without its SYN', () => {
+    const ended: string[] = [];
+    const done: number[] = [];
+    const t = new FlowTable({ ports: new Set([443]), allPorts: false, onInspectionDone: (f) => {
+        done.push(f.bPort);
+        return false;
+      } }, (f: Flow) => ended.push(String(f.bPort)));
+    const syn = tcp(1, 40000, 2, 22, TCP_SYN);
+    t.packet(0, syn);
+    // More than the 16 KB a plaintext preamble may take before TLS: inspection is done, no TLS.
+    const data = tcp(1, 40000, 2, 22, TCP_ACK);
+    data.data = Uint8Array.from([10, 0, 0, 1, 10, 0, 0, 2, ...new Uint8Array(17_000).fill(0x41)]);
+    data.payloadEnd = data.data.length;
+    data.tcpSeq = syn.tcpSeq + 1;
+    t.packet(1 * S, data);
+    expect(done).toEqual([22]);
+    t.packet(12 * S, udp(3, 40001, 2, 443, 'x'));
+    t.packet(25 * S, udp(3, 40001, 2, 443, 'x'));
+    expect(ended).toEqual([]);
     expect(t.size).toBe(2);
   });
 });
