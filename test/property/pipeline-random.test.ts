@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/pipeline/analyze.js';
+import { writePcap } from './capture-writer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'analyze-random-'));
 
@@ -36,21 +37,9 @@ function packet(tcp: boolean, fromClient: boolean, seq: number, flags: number, p
   return b;
 }
 
-function pcap(packets: Buffer[]): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16);
-  head.writeUInt32LE(1, 20);
-  const records = packets.map((p, i) => {
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(1_700_000_000 + i, 0);
-    r.writeUInt32LE(p.length, 8);
-    r.writeUInt32LE(p.length, 12);
-    return Buffer.concat([r, p]);
-  });
-  return Buffer.concat([head, ...records]);
+/** A classic pcap (Ethernet) of `packets`, one second apart. */
+function pcap(packets: Buffer[]): Uint8Array {
+  return writePcap({ le: true, nanos: false, linkType: 1, records: packets.map((data, i) => ({ sec: 1_700_000_000 + i, frac: 0, data })) }).bytes;
 }
 
 // Payloads that start like TLS, QUIC or DTLS more often than chance would.

@@ -8,28 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { CLIENT_IP, SERVER_IP, TCP, tcpFrame } from '../../../scripts/adversarial-captures.mjs';
 import type { SessionRecord } from '../../../src/model/session.js';
 import { analyzeCapture } from '../../../src/pipeline/analyze.js';
+import { writePcap } from '../../property/capture-writer.js';
 
 /** A classic pcap (Ethernet) of `frames`, each stamped `tsUs`. */
-function pcap(frames: { tsUs: number; frame: Buffer }[]): Buffer {
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(65535, 16);
-  header.writeUInt32LE(1, 20);
-  const records = frames.map(({ tsUs, frame }) => {
-    const h = Buffer.alloc(16);
-    h.writeUInt32LE(Math.floor(tsUs / 1e6), 0);
-    h.writeUInt32LE(tsUs % 1e6, 4);
-    h.writeUInt32LE(frame.length, 8);
-    h.writeUInt32LE(frame.length, 12);
-    return Buffer.concat([h, frame]);
-  });
-  return Buffer.concat([header, ...records]);
+function pcap(frames: { tsUs: number; frame: Buffer }[]): Uint8Array {
+  const records = frames.map(({ tsUs, frame }) => ({ sec: Math.floor(tsUs / 1e6), frac: tsUs % 1e6, data: frame }));
+  return writePcap({ le: true, nanos: false, linkType: 1, records }).bytes;
 }
 
 /** A connection to port 443 that opened and closed 10 s ago (its 5 s linger is over now). */
-function closedConnection(): Buffer {
+function closedConnection(): Uint8Array {
   const t = (Date.now() - 10_000) * 1000;
   const c = { src: CLIENT_IP, dst: SERVER_IP, sport: 50000, dport: 443 };
   const s = { src: SERVER_IP, dst: CLIENT_IP, sport: 443, dport: 50000 };
