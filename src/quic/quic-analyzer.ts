@@ -41,6 +41,7 @@ import { HeaderKind, LongHeader, parseLongHeader } from './long-header.js';
 import { initialKeys, type InitialKeys, openLongHeaderPacket, packetKeys, type PacketKeys } from './packet-protection.js';
 import { isGoogleCryptoVersion, isReservedVersion, PacketType, type QuicVersionParams } from './versions.js';
 import { isGoogleQuicPublicHeader } from '../protocol/quic.js';
+import { sameBytes } from '../bytes/equal.js';
 
 export interface QuicAnalyzerOptions {
   /** A key log (--keylog, pcapng secrets blocks): opens the server's Handshake packets. */
@@ -218,7 +219,7 @@ export class QuicAnalyzer {
    */
   private onRetry(h: LongHeader): void {
     this.retry = true;
-    if (this.retryScids.length < LIMITS.maxQuicKeySets && !this.retryScids.some((s) => bytesEqual(s, h.scid))) {
+    if (this.retryScids.length < LIMITS.maxQuicKeySets && !this.retryScids.some((s) => sameBytes(s, h.scid))) {
       this.retryScids.push(h.scid.slice());
     }
   }
@@ -231,14 +232,14 @@ export class QuicAnalyzer {
       }
       this.clientVersion ??= h.version;
       if (this.version === null) this.version = h.version;
-      if (this.retryScids.length > 0 && !bytesEqual(h.dcid, this.keysDcid!) && this.retryScids.some((s) => bytesEqual(s, h.dcid))) {
+      if (this.retryScids.length > 0 && !sameBytes(h.dcid, this.keysDcid!) && this.retryScids.some((s) => sameBytes(s, h.dcid))) {
         this.keysDcid = h.dcid.slice();
       }
       const keys = this.keysFor(params, this.keysDcid!);
       if (keys !== null && this.open(d, h, keys.client, LEVEL_INITIAL, true)) return;
       // Not the connection's keys: a client that changed its mind about the DCID (a new
       // attempt on the same ports) while its ClientHello is still incomplete.
-      if (this.clientHello === null && !bytesEqual(h.dcid, this.keysDcid!)) {
+      if (this.clientHello === null && !sameBytes(h.dcid, this.keysDcid!)) {
         const other = this.keysFor(params, h.dcid);
         if (other !== null && this.open(d, h, other.client, LEVEL_INITIAL, true, true)) {
           this.keysDcid = h.dcid.slice();
@@ -414,10 +415,4 @@ export class QuicAnalyzer {
     });
     return true;
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

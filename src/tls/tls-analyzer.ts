@@ -18,6 +18,7 @@ import { parseClientHello } from './client-hello.js';
 import { parseServerHello } from './server-hello.js';
 import { parseCertificateMessage } from './certificate-message.js';
 import { TlsRecordStream, type TlsStreamSink } from './record-stream.js';
+import { sameBytes } from '../bytes/equal.js';
 
 /** RFC 8446 §5.1 ContentType. */
 const CHANGE_CIPHER_SPEC = 20;
@@ -166,7 +167,7 @@ export class TlsAnalyzer {
     if (sh === null || ch === null) return false;
     const v = negotiatedVersion(sh);
     if (v >= 0x0304 || (v & 0xff00) === 0x7f00) return sh.hasPreSharedKey;
-    if (ch.sessionId.length > 0 && bytesEqual(ch.sessionId, sh.sessionId)) return true;
+    if (ch.sessionId.length > 0 && sameBytes(ch.sessionId, sh.sessionId)) return true;
     // Ticket resumption (RFC 5077 §3.1): the server goes to ChangeCipherSpec without a Certificate.
     const server = this.serverDir();
     return server !== null && this.changeCipherSpec[server] && !this.serverDone && this.certificates.length === 0;
@@ -291,12 +292,6 @@ export class TlsAnalyzer {
     } else this.anomalies.add('tls_unexpected_server_hello');
     this.history += 's';
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export { CHANGE_CIPHER_SPEC, ALERT };

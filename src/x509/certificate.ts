@@ -40,6 +40,7 @@ import { emptyExtensions, isExtensionsField, readExtensions, type DecodedExtensi
 import { LIMITS } from '../config/limits.js';
 import { readName, type ParsedName } from './name.js';
 import { CURVES, FIXED_KEY_BITS, HASH_ALGORITHMS, KEY_ALGORITHMS, OID_MGF1, SIGNATURE_ALGORITHMS } from './oids.js';
+import { sameBytes } from '../bytes/equal.js';
 
 /** RSASSA-PSS-params (RFC 4055 §3.1), defaults applied. */
 export interface PssParams {
@@ -332,12 +333,6 @@ function ecPointBits(point: Uint8Array): number | null {
   return null;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * Each distinct DER parsed once: results (failures included) are kept at most `max` of them,
  * the oldest dropped first. A session's certificates are looked up by their length and last 32
@@ -361,7 +356,7 @@ export class CertificateCache {
   parse(der: Uint8Array): CertificateParse {
     const key = `${der.length}:${Buffer.from(der.buffer, der.byteOffset + Math.max(0, der.length - 32), Math.min(32, der.length)).toString('latin1')}`;
     const hit = this.byKey.get(key);
-    if (hit !== undefined && Buffer.compare(hit.der, der) === 0) return hit.result;
+    if (hit !== undefined && sameBytes(hit.der, der)) return hit.result;
     const result = parseCertificate(der);
     this.parsed++;
     if (!result.ok) this.failures++;

@@ -23,6 +23,7 @@ import { Memo } from '../memo.js';
 import { nameKey, sameName, type ParsedName } from './name.js';
 import { pemBlocks } from './pem.js';
 import type { SignatureVerifier } from './verify.js';
+import { sameBytes } from '../bytes/equal.js';
 
 /** chain_error vocabulary (stable names). */
 export const CHAIN_ERRORS = {
@@ -265,10 +266,4 @@ function checkPath(path: readonly ParsedCertificate[], at: number): { error: Cha
     if (below > limit) return { error: 'path_length_exceeded', depth: k };
   }
   return null;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

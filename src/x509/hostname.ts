@@ -20,6 +20,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { ParsedCertificate } from './certificate.js';
+import { sameBytes } from '../bytes/equal.js';
 
 /** RFC 6125 check of the leaf against the SNI (see the file comment). Never throws. */
 export function sniMatchesCertificate(sni: string | null | undefined, leaf: ParsedCertificate | null | undefined): boolean | null {
@@ -139,10 +140,4 @@ function ipv6Bytes(t: string): Uint8Array | null {
     out[i * 2 + 1] = w & 0xff;
   });
   return out;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

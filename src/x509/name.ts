@@ -17,6 +17,7 @@
  */
 import { isUniversal, readChildren, readOid, TAG, toHex, type Tlv } from './der.js';
 import { ATTRIBUTE_TYPES, OID_COMMON_NAME } from './oids.js';
+import { sameBytes } from '../bytes/equal.js';
 
 export interface ParsedName {
   /** RFC 4514 form. */
@@ -150,12 +151,7 @@ export function escapeValue(v: string): string {
  * the usual PrintableString/UTF8String re-encodings between a certificate and its issuer.
  */
 export function sameName(aDer: Uint8Array, a: ParsedName, bDer: Uint8Array, b: ParsedName): boolean {
-  if (aDer.length === bDer.length) {
-    let eq = true;
-    for (let i = 0; i < aDer.length; i++) if (aDer[i] !== bDer[i]) { eq = false; break; }
-    if (eq) return true;
-  }
-  return nameKey(a) === nameKey(b);
+  return sameBytes(aDer, bDer) || nameKey(a) === nameKey(b);
 }
 
 /** Comparison key of a name (see sameName). */
