@@ -122,8 +122,9 @@ export function subjectName(der: Uint8Array): ParsedName | null {
 }
 
 /** Parses one DER certificate. Never throws. */
-export function parseCertificate(der: Uint8Array, sha256: string = sha256Hex(der)): CertificateParse {
+export function parseCertificate(der: Uint8Array): CertificateParse {
   const sha1 = hash('sha1', der, 'hex');
+  const sha256 = sha256Hex(der);
   const fail = (error: string): CertificateParse => ({ ok: false, error, sha1, sha256 });
   if (der.length > LIMITS.maxCertificateBytes) return fail('certificate_too_large');
   try {
