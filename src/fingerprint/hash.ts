@@ -11,8 +11,11 @@ export function md5Hex(s: string): string {
   return hash('md5', s, 'hex');
 }
 
-/** SHA-256 as 64 lowercase hex characters ("All sha256 functions must output in lower case"). */
-export function sha256Hex(s: string): string {
+/**
+ * SHA-256 as 64 lowercase hex characters ("All sha256 functions must output in lower case"); also
+ * the certificates' and session ids' digest.
+ */
+export function sha256Hex(s: string | Uint8Array): string {
   return hash('sha256', s, 'hex');
 }
 

@@ -41,6 +41,7 @@ import { LIMITS } from '../config/limits.js';
 import { readName, type ParsedName } from './name.js';
 import { CURVES, FIXED_KEY_BITS, HASH_ALGORITHMS, KEY_ALGORITHMS, OID_MGF1, SIGNATURE_ALGORITHMS } from './oids.js';
 import { sameBytes } from '../bytes/equal.js';
+import { sha256Hex } from '../fingerprint/hash.js';
 
 /** RSASSA-PSS-params (RFC 4055 §3.1), defaults applied. */
 export interface PssParams {
@@ -102,10 +103,6 @@ export type CertificateParse =
       sha1: string;
       sha256: string;
     };
-
-export function sha256Hex(der: Uint8Array): string {
-  return hash('sha256', der, 'hex');
-}
 
 /**
  * The subject name alone (trust anchors are indexed by it before anyone needs the rest):

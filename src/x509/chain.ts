@@ -16,7 +16,8 @@
  * capture's time: a root since removed gives `unknown_issuer` for an old capture.
  */
 import { rootCertificates } from 'node:tls';
-import { parseCertificate, sha256Hex, subjectName, type ParsedCertificate } from './certificate.js';
+import { sha256Hex } from '../fingerprint/hash.js';
+import { parseCertificate, subjectName, type ParsedCertificate } from './certificate.js';
 import { KEY_USAGE } from './extensions.js';
 import { LIMITS } from '../config/limits.js';
 import { Memo } from '../memo.js';
