@@ -13,7 +13,8 @@ import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', 'dist');
 
 await build({
   entryPoints: { analyze: join(dist, 'cli/main.js'), 'analyze-worker': join(dist, 'cli/analyze-worker.js') },
@@ -30,7 +31,7 @@ await build({
     {
       name: 'shims',
       setup(b) {
-        b.onResolve({ filter: /^string-width$/ }, () => ({ path: join(dirname(fileURLToPath(import.meta.url)), 'bundle-shims', 'string-width.mjs') }));
+        b.onResolve({ filter: /^string-width$/ }, () => ({ path: join(here, 'bundle-shims', 'string-width.mjs') }));
       },
     },
   ],
