@@ -24,18 +24,21 @@ interface RunRow {
   status: string;
 }
 
-/** The runs in D, or null while D does not exist yet or is being created (busy). */
-function runsIn(db: string): RunRow[] | null {
+/** What `read` gets from D, or null while D does not exist yet or is being created (busy). */
+function readDb<T>(db: string, read: (conn: Database.Database) => T): T | null {
   let conn: Database.Database | null = null;
   try {
     conn = new Database(db, { readonly: true, fileMustExist: true });
-    return conn.prepare('SELECT id, file, status FROM runs ORDER BY id').all() as RunRow[];
+    return read(conn);
   } catch {
     return null;
   } finally {
     conn?.close();
   }
 }
+
+/** The runs in D (null: not readable yet). */
+const runsIn = (db: string): RunRow[] | null => readDb(db, (c) => c.prepare('SELECT id, file, status FROM runs ORDER BY id').all() as RunRow[]);
 
 describe('analyze killed with SIGKILL mid-run', () => {
   it('leaves the database whole: the earlier run intact, the killed one incomplete, report still works', async () => {
@@ -120,17 +123,7 @@ describe('analyze killed with SIGKILL mid-run', () => {
     writeManyCertificates(capture, { certificates: 1, sessions: 20_000 });
     const child = startCli(tmp, '--pcap', capture, '--db', db, '--format', 'jsonl', '-q');
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
-    const stored = (): number => {
-      let conn: Database.Database | null = null;
-      try {
-        conn = new Database(db, { readonly: true, fileMustExist: true });
-        return (conn.prepare('SELECT coalesce(max(session_count), 0) AS n FROM runs').get() as { n: number }).n;
-      } catch {
-        return 0;
-      } finally {
-        conn?.close();
-      }
-    };
+    const stored = (): number => readDb(db, (c) => (c.prepare('SELECT coalesce(max(session_count), 0) AS n FROM runs').get() as { n: number }).n) ?? 0;
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && stored() < 1000) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
