@@ -4,7 +4,7 @@
  *
  * Why: without it every run parses the 0.7 MB bundle and compiles each function the first time
  * it is called; `npm run build` runs the command once on the fixtures and keeps the bytecode V8
- * made (scripts/bundle.mjs). Measured: an empty capture 90 -> 70 ms, the 1 GiB bench ~20 ms less.
+ * made (scripts/bundle.mjs). Measured: an empty capture 95 -> 86 ms, the 1 GiB bench ~25 ms less.
  *
  * V8 checks a cache against its own version and flags and against the source's length only, so
  * the cache starts with the SHA-1 of the source it was made from and is used only when that
