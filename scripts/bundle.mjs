@@ -14,15 +14,15 @@
 // are inlined, string-width replaced by bundle-shims/string-width.mjs (see why there).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const dist = join(root, 'dist');
-const { WRITE_CODE_CACHE_ENV, cachedDataFor, wrapBundle } = await import(join(dist, 'cli/code-cache.js'));
+const { WRITE_CODE_CACHE_ENV, cachePathOf, compileBundle } = await import(join(dist, 'cli/code-cache.js'));
+const main = join(dist, 'analyze-main.cjs');
 
 const common = {
   bundle: true,
@@ -41,8 +41,7 @@ const common = {
   logLevel: 'warning',
 };
 
-const cache = join(dist, 'analyze-main.cache');
-rmSync(cache, { force: true });
+rmSync(cachePathOf(main), { force: true });
 await build({
   ...common,
   entryPoints: { 'analyze-main': join(dist, 'cli/main.js') },
@@ -68,6 +67,4 @@ execFileSync(process.execPath, [join(dist, 'analyze.js'), '--pcap', ...fixtures,
   env: { ...process.env, [WRITE_CODE_CACHE_ENV]: '1' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-const source = readFileSync(join(dist, 'analyze-main.cjs'), 'utf8');
-const script = new Script(wrapBundle(source), { filename: join(dist, 'analyze-main.cjs'), cachedData: cachedDataFor(source, readFileSync(cache)) });
-if (script.cachedDataRejected !== false) console.warn('bundle: V8 rejected the code cache just made: runs will compile the command as usual');
+if (compileBundle(main).cachedDataRejected !== false) console.warn('bundle: V8 rejected the code cache just made: runs will compile the command as usual');

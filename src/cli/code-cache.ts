@@ -21,8 +21,13 @@ export const WRITE_CODE_CACHE_ENV = 'ANALYZE_WRITE_CODE_CACHE';
 
 const SHA1_BYTES = 20;
 
+/** The code cache of the bundle at `bundlePath`: beside it, `.cache` for `.cjs`. */
+export function cachePathOf(bundlePath: string): string {
+  return `${bundlePath.replace(/\.cjs$/, '')}.cache`;
+}
+
 /** The CommonJS wrapper the bundle runs in: the same string when the cache is made and used. */
-export function wrapBundle(source: string): string {
+function wrapBundle(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) {${source.replace(/^#!.*/, '')}\n})`;
 }
 
@@ -42,19 +47,28 @@ function sourceDigest(source: string): Buffer {
   return Buffer.from(hash('sha1', source), 'hex');
 }
 
-/** Runs the bundle at `bundlePath`, from the code cache at `cachePath` when it fits. */
-export function runBundle(bundlePath: string, cachePath: string): Script {
-  const source = readFileSync(bundlePath, 'utf8');
+/**
+ * Compiles the bundle at `bundlePath` (its text is `source`), from its code cache when the cache
+ * was made from that same text. `cachedDataRejected` then tells whether V8 took it.
+ */
+export function compileBundle(bundlePath: string, source = readFileSync(bundlePath, 'utf8')): Script {
   let cache: Buffer | undefined;
   try {
-    cache = readFileSync(cachePath);
+    cache = readFileSync(cachePathOf(bundlePath));
   } catch {
     cache = undefined; // not built yet, or removed: compile as usual
   }
-  const script = new Script(wrapBundle(source), { filename: bundlePath, cachedData: cachedDataFor(source, cache) });
+  return new Script(wrapBundle(source), { filename: bundlePath, cachedData: cachedDataFor(source, cache) });
+}
+
+/** Runs the bundle at `bundlePath`, from its code cache when it fits. */
+export function runBundle(bundlePath: string): Script {
+  const source = readFileSync(bundlePath, 'utf8');
+  const script = compileBundle(bundlePath, source);
   if (process.env[WRITE_CODE_CACHE_ENV] !== undefined) {
     // At exit V8 has compiled every function the run called: they all go into the cache.
     // Written whole and then renamed: a run starting meanwhile reads the old cache or the new one.
+    const cachePath = cachePathOf(bundlePath);
     process.on('exit', () => {
       writeFileSync(`${cachePath}.tmp`, cacheBytes(source, script));
       renameSync(`${cachePath}.tmp`, cachePath);
@@ -65,4 +79,3 @@ export function runBundle(bundlePath: string, cachePath: string): Script {
   run(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
   return script;
 }
-

@@ -6,4 +6,4 @@
 import { fileURLToPath } from 'node:url';
 import { runBundle } from './code-cache.js';
 
-runBundle(fileURLToPath(new URL('analyze-main.cjs', import.meta.url)), fileURLToPath(new URL('analyze-main.cache', import.meta.url)));
+runBundle(fileURLToPath(new URL('analyze-main.cjs', import.meta.url)));

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheBytes, cachedDataFor, runBundle } from '../../../src/cli/code-cache.js';
+import { cacheBytes, cachedDataFor, cachePathOf, runBundle } from '../../../src/cli/code-cache.js';
 import { ensureBuiltCli, root } from '../../helpers/built-cli.js';
 
 // A bundle that says it ran, with the arguments of the CommonJS wrapper it runs in.
@@ -18,30 +18,30 @@ describe('runBundle', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'code-cache-'));
     bundle = join(dir, 'bundle.cjs');
-    cache = join(dir, 'bundle.cache');
+    cache = cachePathOf(bundle);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs the bundle as CommonJS when there is no cache', () => {
     writeFileSync(bundle, bundleSource('A'));
-    const script = runBundle(bundle, cache);
+    const script = runBundle(bundle);
     expect(script.cachedDataRejected).toBeUndefined(); // none was offered
     expect(ran()).toEqual({ tag: 'A', dir, file: bundle, require: 'function' });
   });
 
   it('uses a cache made from the same source', () => {
     writeFileSync(bundle, bundleSource('B'));
-    writeFileSync(cache, cacheBytes(bundleSource('B'), runBundle(bundle, cache)));
-    const script = runBundle(bundle, cache);
+    writeFileSync(cache, cacheBytes(bundleSource('B'), runBundle(bundle)));
+    const script = runBundle(bundle);
     expect(script.cachedDataRejected).toBe(false);
     expect(ran().tag).toBe('B');
   });
 
   it('ignores a cache made from another source of the same length (V8 itself only checks the length)', () => {
     writeFileSync(bundle, bundleSource('C'));
-    writeFileSync(cache, cacheBytes(bundleSource('C'), runBundle(bundle, cache)));
+    writeFileSync(cache, cacheBytes(bundleSource('C'), runBundle(bundle)));
     writeFileSync(bundle, bundleSource('D'));
-    const script = runBundle(bundle, cache);
+    const script = runBundle(bundle);
     expect(script.cachedDataRejected).toBeUndefined();
     expect(ran().tag).toBe('D');
   });
@@ -61,13 +61,8 @@ describe('the built command', () => {
     ensureBuiltCli();
     // In a child: V8 checks the cache against its flags, and this test runner's may differ.
     const check = `
-      import { readFileSync } from 'node:fs';
-      import { Script } from 'node:vm';
-      import { cachedDataFor, wrapBundle } from ${JSON.stringify(join(root, 'dist/cli/code-cache.js'))};
-      const file = ${JSON.stringify(join(root, 'dist/analyze-main.cjs'))};
-      const source = readFileSync(file, 'utf8');
-      const script = new Script(wrapBundle(source), { filename: file, cachedData: cachedDataFor(source, readFileSync(${JSON.stringify(join(root, 'dist/analyze-main.cache'))})) });
-      console.log(script.cachedDataRejected);`;
+      import { compileBundle } from ${JSON.stringify(join(root, 'dist/cli/code-cache.js'))};
+      console.log(compileBundle(${JSON.stringify(join(root, 'dist/analyze-main.cjs'))}).cachedDataRejected);`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', check], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('false');
